@@ -1,0 +1,26 @@
+"""Views that belong to the site as a whole rather than to one app."""
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
+from django.views.decorators.cache import never_cache
+
+
+@never_cache
+def healthz(request):
+    """Answer 200 when the database and the cache answer, 503 otherwise (for load balancers)."""
+    problems = []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        problems.append("database")
+    try:
+        cache.set("healthz", "ok", 5)
+        if cache.get("healthz") != "ok":
+            problems.append("cache")
+    except Exception:  # noqa: BLE001 - any cache client error means the cache is unhealthy
+        problems.append("cache")
+    if problems:
+        return HttpResponse("unavailable: " + ", ".join(problems), status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")

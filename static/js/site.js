@@ -1,0 +1,1 @@
+// Progressive enhancements only: every flow works without this file.

@@ -1,0 +1,133 @@
+"""Editors run articles and categories in the admin; they have no power over comments or users."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import ArticleFactory, CategoryFactory, jpeg_upload
+
+pytestmark = pytest.mark.django_db
+
+
+def article_form_data(category, **overrides):
+    data = {
+        "title": "Council approves new library",
+        "slug": "council-approves-new-library",
+        "category": category.pk,
+        "standfirst": "The library opens next spring.",
+        "byline": "Maya Okafor",
+        "body": "A paragraph.",
+        "image_alt": "",
+        "image_caption": "",
+        "image_credit": "",
+        "status": "published",
+        "published_at_0": "",
+        "published_at_1": "",
+        "comments_open": "on",
+        "comment_moderation": "",
+    }
+    return data | overrides
+
+
+def test_editor_creates_and_publishes_an_article(client, editor, category):
+    client.force_login(editor)
+    response = client.post("/admin/articles/article/add/", article_form_data(category))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    story = Article.objects.get(slug="council-approves-new-library")
+    assert story.is_live
+    assert client.logout() is None
+    assert client.get(story.get_absolute_url()).status_code == 200
+
+
+def test_editor_schedules_an_article(client, editor, category):
+    client.force_login(editor)
+    later = timezone.localtime(timezone.now() + timedelta(days=1))
+    data = article_form_data(category, published_at_0=later.strftime("%d/%m/%Y"), published_at_1="18:56:00")
+    assert client.post("/admin/articles/article/add/", data).status_code == 302
+    story = Article.objects.get(slug="council-approves-new-library")
+    assert story.is_scheduled
+    listing = client.get("/admin/articles/article/").content.decode()
+    assert "Scheduled for" in listing
+    client.logout()
+    assert client.get(story.get_absolute_url()).status_code == 404
+
+
+def test_editor_edits_an_article(client, editor, article):
+    client.force_login(editor)
+    data = article_form_data(article.category, title="A corrected headline", slug=article.slug)
+    data["published_at_0"] = timezone.localtime(article.published_at).strftime("%d/%m/%Y")
+    data["published_at_1"] = timezone.localtime(article.published_at).strftime("%H:%M:%S")
+    assert client.post(f"/admin/articles/article/{article.pk}/change/", data).status_code == 302
+    article.refresh_from_db()
+    assert article.title == "A corrected headline"
+
+
+def test_lead_image_needs_alt_text(client, editor, category):
+    client.force_login(editor)
+    data = article_form_data(category, image=jpeg_upload())
+    response = client.post("/admin/articles/article/add/", data)
+    assert response.status_code == 200
+    assert "Describe the lead image" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_article_list_shows_state_filters_and_search(client, editor, category):
+    ArticleFactory(category=category, title="Live story")
+    ArticleFactory(category=category, title="Draft story", draft=True)
+    ArticleFactory(category=CategoryFactory(), title="Future story", scheduled=True)
+    client.force_login(editor)
+    html = client.get("/admin/articles/article/").content.decode()
+    for text in ("Live", "Draft", "Scheduled for", "By status", "By category", "By publication time"):
+        assert text in html
+    found = client.get("/admin/articles/article/", {"q": "Future"}).content.decode()
+    assert "Future story" in found and "Live story" not in found
+
+
+def test_article_form_prepopulates_slug_and_links_to_site(client, editor, article):
+    client.force_login(editor)
+    html = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert "prepopulated_fields" in html or "data-prepopulated-fields" in html
+    assert "View on site" in html
+
+
+def test_category_slug_may_not_shadow_site_urls(client, editor):
+    client.force_login(editor)
+    response = client.post(
+        "/admin/articles/category/add/", {"name": "Admin", "slug": "admin", "description": "", "position": 0}
+    )
+    assert response.status_code == 200
+    assert "used by the site itself" in response.content.decode()
+
+
+def test_editor_cannot_manage_users(client, editor):
+    client.force_login(editor)
+    assert client.get("/admin/auth/user/").status_code == 403
+    assert client.get("/admin/auth/group/").status_code == 403
+
+
+def test_editors_group_has_no_comment_or_user_permissions(editor):
+    perms = editor.get_all_permissions()
+    assert {"articles.add_article", "articles.change_article", "articles.change_category"} <= perms
+    assert not any(perm.startswith("comments.") for perm in perms)
+    assert not any(perm.startswith("auth.") for perm in perms)
+
+
+def test_moderator_can_view_but_not_change_articles(client, moderator, article):
+    client.force_login(moderator)
+    assert client.get("/admin/articles/article/").status_code == 200
+    page = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert 'name="title"' not in page
+    data = article_form_data(article.category, title="Changed by a moderator", slug=article.slug)
+    assert client.post(f"/admin/articles/article/{article.pk}/change/", data).status_code == 403
+    assert client.get("/admin/articles/article/add/").status_code == 403
+    article.refresh_from_db()
+    assert article.title != "Changed by a moderator"
+
+
+def test_users_without_group_cannot_enter_articles_admin(client, db):
+    user = get_user_model().objects.create_user("intern", password="a-long-test-password", is_staff=True)
+    client.force_login(user)
+    assert client.get("/admin/articles/article/").status_code == 403

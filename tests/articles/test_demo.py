@@ -1,0 +1,50 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from articles.models import Article, Category
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (Category.objects.count(), Article.objects.count(), get_user_model().objects.count())
+
+
+def test_demo_is_idempotent_and_fills_every_page(client, settings, capsys):
+    settings.DEBUG = True
+    call_command("demo")
+    first = counts()
+    printed = capsys.readouterr().out
+    assert "Account 'editor' (Editors) password:" in printed
+    call_command("demo")
+    assert counts() == first
+    assert "password:" not in capsys.readouterr().out  # printed once only
+
+    assert first[0] >= 5
+    assert Article.objects.published().count() >= 12
+    assert Article.objects.filter(status="draft").count() == 1
+    assert sum(article.is_scheduled for article in Article.objects.all()) == 1
+    html = client.get("/").content.decode()
+    story = Article.objects.published().first()
+    assert story.title.replace("&", "&amp;") in html
+    article_html = client.get(story.get_absolute_url()).content.decode()
+    assert "Read next" in article_html
+    assert story.image and story.image_alt in article_html.replace("&#x27;", "'")
+
+
+def test_demo_accounts_can_log_in(client, settings, capsys):
+    settings.DEBUG = True
+    call_command("demo")
+    out = capsys.readouterr().out
+    password = out.split("Account 'editor' (Editors) password: ")[1].split()[0]
+    assert client.login(username="editor", password=password)
+    assert client.get("/admin/articles/article/").status_code == 200
+
+
+def test_demo_refuses_without_debug_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("demo")
+    call_command("demo", "--force")
+    assert Article.objects.exists()

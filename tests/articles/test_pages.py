@@ -1,0 +1,118 @@
+"""What a reader sees on the home, category and article pages."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from tests.factories import ArticleFactory, CategoryFactory, jpeg_upload
+
+pytestmark = pytest.mark.django_db
+
+
+def test_article_page_shows_the_whole_story(client, category):
+    story = ArticleFactory(
+        category=category,
+        title="Bridge reopens after repairs",
+        standfirst="Traffic flows again across the river.",
+        byline="Tomas Lind",
+        body="The first paragraph.\n\nThe second paragraph.",
+        image=jpeg_upload("bridge.jpg"),
+        image_alt="Illustration: a bridge at dusk",
+        image_caption="The bridge at dusk.",
+        image_credit="Newsportal illustration",
+    )
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert html.count("<h1") == 1
+    assert "<main" in html and "<nav" in html and "<article" in html
+    assert "Bridge reopens after repairs</h1>" in html
+    assert "Traffic flows again across the river." in html
+    assert 'By <span class="byline">Tomas Lind</span>' in html
+    assert f'<time datetime="{story.published_at.isoformat()}">' in html
+    assert f'<img src="{story.image.url}" alt="Illustration: a bridge at dusk" width="160" height="90">' in html
+    assert "The bridge at dusk." in html and "Newsportal illustration" in html
+    assert "<p>The first paragraph.</p>" in html and "<p>The second paragraph.</p>" in html
+
+
+def test_article_text_is_escaped(client, category):
+    story = ArticleFactory(category=category, title="<script>alert(1)</script>", body="<b>bold</b>")
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+
+
+def test_wrong_category_segment_redirects_permanently_to_canonical_url(client, article):
+    other = CategoryFactory(slug="sport")
+    response = client.get(f"/{other.slug}/{article.slug}/")
+    assert response.status_code == 301
+    assert response["Location"] == f"/{article.category.slug}/{article.slug}/"
+
+
+def test_unknown_url_gives_404_page_in_site_design(client, category):
+    response = client.get("/no-such-section/no-such-story/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "We can’t find that page" in html
+    assert 'aria-label="Sections"' in html  # the site's own header and navigation
+
+
+def test_home_page_shows_lead_story_and_latest_with_labels_and_times(client, category):
+    older = ArticleFactory(category=category, title="Older story", published_at=timezone.now() - timedelta(hours=2))
+    ArticleFactory(category=category, title="Pinned lead", is_featured=True, published_at=older.published_at)
+    newest = ArticleFactory(category=category, title="Newest story")
+    html = client.get("/").content.decode()
+    lead_section = html.split('aria-label="Lead story"')[1].split("</section>")[0]
+    assert "Pinned lead" in lead_section
+    assert html.index(newest.title) < html.index(older.title)
+    assert f'<a class="label" href="/{category.slug}/">{category.name}</a>' in html
+    assert f'<time datetime="{newest.published_at.isoformat()}">' in html
+
+
+def test_home_page_without_articles_says_so(client, db):
+    assert "No stories have been published yet." in client.get("/").content.decode()
+
+
+def test_navigation_links_every_category_in_menu_order(client, db):
+    CategoryFactory(name="Sport", slug="sport", position=2)
+    CategoryFactory(name="Politics", slug="politics", position=1)
+    html = client.get("/").content.decode()
+    nav = html.split('aria-label="Sections"')[1].split("</nav>")[0]
+    assert re.findall(r'href="/([a-z-]+)/"', nav) == ["politics", "sport"]
+
+
+@override_settings(ARTICLES_PER_PAGE=3)
+def test_category_page_is_paginated_newest_first(client, category):
+    now = timezone.now()
+    for hours in range(7):
+        ArticleFactory(category=category, title=f"Story {hours} hours old", published_at=now - timedelta(hours=hours))
+    first = client.get(category.get_absolute_url()).content.decode()
+    assert "Story 0 hours old" in first and "Story 2 hours old" in first and "Story 3 hours old" not in first
+    assert "Page 1 of 3" in first and 'rel="next" href="?page=2"' in first
+    last = client.get(category.get_absolute_url(), {"page": 3}).content.decode()
+    assert "Story 6 hours old" in last and "Story 5 hours old" not in last
+
+
+def test_category_page_lists_only_its_own_articles(client, category):
+    ArticleFactory(category=category, title="Mine")
+    ArticleFactory(category=CategoryFactory(slug="sport"), title="Not mine")
+    html = client.get(category.get_absolute_url()).content.decode()
+    assert "Mine" in html and "Not mine" not in html
+
+
+@pytest.mark.parametrize("query", ["abc", "99999", "-1"])
+def test_bad_page_numbers_give_404(client, category, query):
+    ArticleFactory(category=category)
+    assert client.get(category.get_absolute_url(), {"page": query}).status_code == 404
+
+
+def test_unknown_category_gives_404(client, db):
+    assert client.get("/no-such-section/").status_code == 404
+
+
+def test_healthz_answers_ok_when_database_answers(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
