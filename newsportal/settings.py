@@ -168,3 +168,17 @@ LOGGING = {
 SITE_NAME = env.str("SITE_NAME", default="Newsportal")
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
 READ_NEXT_SIZE = env.int("READ_NEXT_SIZE", default=5)
+# How many proxies in front of the app append to X-Forwarded-For (0: use the socket's address).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- Comments -------------------------------------------------------------------------------------
+
+COMMENTS_DEFAULT_MODERATION = env.str("COMMENTS_DEFAULT_MODERATION", default="pre")  # "pre" or "post"
+COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=14)  # 0: never close automatically
+COMMENTS_REPORTS_TO_HIDE = env.int("COMMENTS_REPORTS_TO_HIDE", default=3)
+COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
+COMMENTS_HOLD_FIRST_TIME = env.bool("COMMENTS_HOLD_FIRST_TIME", default=True)
+COMMENTS_RATE_LIMIT = env.int("COMMENTS_RATE_LIMIT", default=5)
+COMMENTS_RATE_LIMIT_WINDOW = env.int("COMMENTS_RATE_LIMIT_WINDOW", default=600)  # seconds
+COMMENTS_MIN_FORM_SECONDS = env.int("COMMENTS_MIN_FORM_SECONDS", default=3)
+COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)  # top-level threads per page

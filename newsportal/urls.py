@@ -14,6 +14,7 @@ admin.site.index_title = "Newsroom"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("comments.urls")),
     path("", include("articles.urls")),
 ]
 

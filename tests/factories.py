@@ -63,3 +63,15 @@ def jpeg_upload(name="lead.jpg", size=(160, 90), colour="navy"):
     buffer = BytesIO()
     Image.new("RGB", size, colour).save(buffer, "JPEG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "comments.Comment"
+
+    article = factory.SubFactory(ArticleFactory)
+    author_name = factory.Sequence(lambda n: f"Reader {n}")
+    author_email = factory.Sequence(lambda n: f"reader{n}@example.com")
+    body = factory.Sequence(lambda n: f"A considered opinion, number {n}.")
+    status = "approved"
+    ip_address = "203.0.113.9"

@@ -43,7 +43,7 @@ def test_read_next_lists_only_published(client, article, traits, visible):
 
 @pytest.mark.parametrize(("traits", "visible"), VISIBILITY)
 def test_staff_see_the_same_as_readers(client, editor, category, traits, visible):
-    """Preview for staff comes with its own URL; the public pages never leak drafts, even to staff."""
+    """The public pages never show drafts or scheduled articles, not even to logged-in staff."""
     client.force_login(editor)
     story = ArticleFactory(category=category, title="The story under test", **traits)
     assert ("The story under test" in client.get("/").content.decode()) is visible

@@ -1,0 +1,307 @@
+"""The moderators' queue: waiting comments oldest first, with what a decision needs on one screen."""
+
+from django.contrib import admin, messages
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.timesince import timesince
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article
+
+from . import services
+from .models import BlockedTerm, Comment, ModerationLog, Report
+
+Status = Comment.Status
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Filter by status; with no choice made, show the queue (waiting comments)."""
+
+    title = _("status")
+    parameter_name = "status"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [(self.ALL, _("All")), *Status.choices]
+
+    def choices(self, changelist):
+        current = self.value() or Status.PENDING
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": current == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or Status.PENDING
+        return queryset if value == self.ALL else queryset.filter(status=value)
+
+
+class HeldReasonFilter(admin.SimpleListFilter):
+    title = _("held because")
+    parameter_name = "held"
+
+    def lookups(self, request, model_admin):
+        return Comment.HeldReason.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Comment.HeldReason.values:
+            return queryset.filter(held_reasons__contains=self.value())
+        return queryset
+
+
+class ReportedFilter(admin.SimpleListFilter):
+    title = _("reported")
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Reported by readers")), ("no", _("Not reported"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(reports__isnull=False).distinct()
+        if self.value() == "no":
+            return queryset.filter(reports__isnull=True)
+        return queryset
+
+
+class QueueArticleFilter(admin.SimpleListFilter):
+    """Filter by article, offering only the articles that have comments waiting (not the whole archive)."""
+
+    title = _("article")
+    parameter_name = "article"
+
+    def lookups(self, request, model_admin):
+        waiting = Comment.objects.queue().order_by().values("article_id").annotate(n=Count("pk")).order_by("-n")[:25]
+        counts = {row["article_id"]: row["n"] for row in waiting}
+        titles = Article.objects.filter(pk__in=counts).values_list("pk", "title")
+        return [(str(pk), f"{Truncator(title).chars(50)} ({counts[pk]})") for pk, title in titles]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(article_id=int(self.value()))
+        return queryset
+
+
+def author_count(status):
+    """Annotate how many comments of the same author (e-mail) have the given status."""
+    same_author = Comment.objects.filter(author_email=OuterRef("author_email"), status=status)
+    return Subquery(
+        same_author.order_by().values("author_email").annotate(n=Count("pk")).values("n"), output_field=IntegerField()
+    )
+
+
+class ReportInline(admin.TabularInline):
+    model = Report
+    extra = 0
+    can_delete = False
+    fields = ["reason", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class DecisionInline(admin.TabularInline):
+    model = ModerationLog
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "moderator", "action", "from_status", "to_status", "note"]
+    readonly_fields = fields
+    verbose_name_plural = _("decisions")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = [
+        "excerpt",
+        "author",
+        "article_link",
+        "held_because",
+        "report_count",
+        "author_history",
+        "waiting",
+        "status",
+    ]
+    list_filter = [StatusFilter, HeldReasonFilter, ReportedFilter, QueueArticleFilter, "is_pick"]
+    search_fields = ["body", "author_name", "author_email", "=ip_address"]
+    ordering = ["created_at", "pk"]
+    list_per_page = 50
+    show_full_result_count = False
+    list_select_related = ["article__category"]
+    actions = ["approve", "reject", "mark_spam", "block_author"]
+    inlines = [ReportInline, DecisionInline]
+    fields = [
+        "article_link",
+        "parent",
+        "author_name",
+        "author_email",
+        "body",
+        "is_pick",
+        "status",
+        "held_because",
+        "created_at",
+        "edited_at",
+        "ip_address",
+        "user_agent",
+        "moderated_by",
+        "moderated_at",
+    ]
+    readonly_fields = [
+        "article_link",
+        "parent",
+        "author_name",
+        "author_email",
+        "status",
+        "held_because",
+        "created_at",
+        "edited_at",
+        "ip_address",
+        "user_agent",
+        "moderated_by",
+        "moderated_at",
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                reports_n=Count("reports"),
+                approved_n=author_count(Status.APPROVED),
+                rejected_n=author_count(Status.REJECTED),
+            )
+        )
+
+    def has_add_permission(self, request):
+        return False  # comments come from readers
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # nothing is lost: moderation changes the status
+
+    # --- Columns ---
+
+    @admin.display(description=_("comment"))
+    def excerpt(self, comment):
+        return Truncator(comment.body).chars(140)
+
+    @admin.display(description=_("author"), ordering="author_name")
+    def author(self, comment):
+        return format_html("{}<br><small>{}</small>", comment.author_name, comment.author_email)
+
+    @admin.display(description=_("article"))
+    def article_link(self, comment):
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            comment.article.get_absolute_url(),
+            Truncator(comment.article.title).chars(60),
+        )
+
+    @admin.display(description=_("held because"))
+    def held_because(self, comment):
+        return ", ".join(str(label) for label in comment.held_reason_labels) or "—"
+
+    @admin.display(description=_("reports"), ordering="reports_n")
+    def report_count(self, comment):
+        return comment.reports_n
+
+    @admin.display(description=_("author’s history"))
+    def author_history(self, comment):
+        return _("%(approved)d approved, %(rejected)d rejected") % {
+            "approved": comment.approved_n or 0,
+            "rejected": comment.rejected_n or 0,
+        }
+
+    @admin.display(description=_("waiting"), ordering="created_at")
+    def waiting(self, comment):
+        if comment.status != Status.PENDING:
+            return "—"
+        return timesince(comment.created_at, timezone.now(), depth=1)
+
+    # --- Actions: the same services the site uses ---
+
+    def decide(self, request, queryset, status, action):
+        changed = services.comments_moderate(comments=queryset, moderator=request.user, status=status, action=action)
+        self.message_user(
+            request, _("%(count)d comment(s): %(action)s.") % {"count": changed, "action": action}, messages.SUCCESS
+        )
+
+    @admin.action(description=_("Approve selected comments"), permissions=["change"])
+    def approve(self, request, queryset):
+        self.decide(request, queryset, Status.APPROVED, "approve")
+
+    @admin.action(description=_("Reject selected comments"), permissions=["change"])
+    def reject(self, request, queryset):
+        self.decide(request, queryset, Status.REJECTED, "reject")
+
+    @admin.action(description=_("Mark selected comments as spam"), permissions=["change"])
+    def mark_spam(self, request, queryset):
+        self.decide(request, queryset, Status.SPAM, "mark as spam")
+
+    @admin.action(
+        description=_("Block the authors (e-mail and IP) and reject their waiting comments"), permissions=["change"]
+    )
+    def block_author(self, request, queryset):
+        rejected = services.authors_block(comments=queryset, moderator=request.user)
+        self.message_user(
+            request,
+            _("Authors blocked; %(count)d waiting comment(s) rejected.") % {"count": rejected},
+            messages.SUCCESS,
+        )
+
+    def save_model(self, request, obj, form, change):
+        """Save a moderator's edit through the service, so the text is marked edited and logged."""
+        original = Comment.objects.get(pk=obj.pk)
+        services.comment_edit(
+            comment=original,
+            moderator=request.user,
+            body=form.cleaned_data["body"],
+            is_pick=form.cleaned_data["is_pick"],
+        )
+
+
+@admin.register(BlockedTerm)
+class BlockedTermAdmin(admin.ModelAdmin):
+    list_display = ["value", "kind", "note", "created_by", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["value", "note"]
+    fields = ["kind", "value", "note"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["comment", "reason", "created_at"]
+    list_filter = ["reason"]
+    list_select_related = ["comment"]
+    readonly_fields = ["comment", "reason", "reporter_key", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ModerationLog)
+class ModerationLogAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "moderator", "action", "from_status", "to_status", "comment", "note"]
+    list_filter = ["action", "to_status"]
+    list_select_related = ["moderator", "comment"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

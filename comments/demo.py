@@ -1,0 +1,103 @@
+"""Demo reader comments in each state, written for this project. Idempotent: keyed on author and text."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from articles.models import Article
+
+from .models import Comment
+
+Status = Comment.Status
+
+# (article slug, author, e-mail, text, status, minutes ago, reply to the comment at this index or None)
+DEMO_COMMENTS = [
+    (
+        "calderbridge-city-come-from-behind-to-beat-ashworth-rovers",
+        "Priya N.",
+        "priya@example.com",
+        "Best second half I have seen at Riverside Park in years. The substitutions changed everything.",
+        Status.APPROVED,
+        95,
+        None,
+    ),
+    (
+        "calderbridge-city-come-from-behind-to-beat-ashworth-rovers",
+        "Declan",
+        "declan@example.com",
+        "Agreed, although we still look shaky at set pieces.\nThat needs fixing before the derby.",
+        Status.APPROVED,
+        80,
+        0,
+    ),
+    (
+        "calderbridge-city-come-from-behind-to-beat-ashworth-rovers",
+        "Ruth Abbey",
+        "ruth@example.com",
+        "Does anyone know whether the away end will be expanded next season? The club site says nothing.",
+        Status.APPROVED,
+        60,
+        None,
+    ),
+    (
+        "regional-assembly-backs-plan-to-reopen-rural-rail-lines",
+        "Hal Brennan",
+        "hal@example.com",
+        "A feasibility study is a start. I commute from Eastmoor and the bus takes twice as long as a train would.",
+        Status.PENDING,
+        30,
+        None,
+    ),
+    (
+        "regional-assembly-backs-plan-to-reopen-rural-rail-lines",
+        "Best Deals",
+        "deals@example.net",
+        "Cheap watches at http://spam.example/watches and http://spam.example/bags and http://spam.example/x",
+        Status.SPAM,
+        25,
+        None,
+    ),
+    (
+        "regional-assembly-backs-plan-to-reopen-rural-rail-lines",
+        "Anon",
+        "anon@example.org",
+        "Everyone who voted for this is an idiot.",
+        Status.REJECTED,
+        20,
+        None,
+    ),
+    (
+        "council-trials-sensors-to-warn-of-blocked-drains-in-lowerby",
+        "Mira",
+        "mira@example.com",
+        "Our street floods every autumn. If this works, please roll it out to the west side next.",
+        Status.PENDING,
+        12,
+        None,
+    ),
+]
+
+
+def load():
+    """Create the demo comments that do not exist yet; return a one-line summary."""
+    articles = {article.slug: article for article in Article.objects.filter(slug__in={row[0] for row in DEMO_COMMENTS})}
+    created = []
+    for slug, name, email, body, status, minutes, parent_index in DEMO_COMMENTS:
+        article = articles.get(slug)
+        if article is None:
+            continue
+        parent = created[parent_index] if parent_index is not None else None
+        comment, _ = Comment.objects.get_or_create(
+            article=article,
+            author_email=email,
+            body=body,
+            defaults={
+                "author_name": name,
+                "status": status,
+                "parent": parent,
+                "created_at": timezone.now() - timedelta(minutes=minutes),
+                "held_reasons": "first-time" if status == Status.PENDING else "",
+            },
+        )
+        created.append(comment)
+    return f"{len(created)} comments"

@@ -1,0 +1,88 @@
+import time
+
+from django import forms
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+from .models import BODY_MAX_LENGTH, Comment, Report
+
+FORM_STARTED_SALT = "comments.form-started"
+
+
+def form_started_token(now=None):
+    """Return a tamper-proof token carrying the time the form was shown."""
+    return signing.dumps(int(now if now is not None else time.time()), salt=FORM_STARTED_SALT)
+
+
+def form_age_seconds(token):
+    """Return how long ago the form was shown, or None for a missing or forged token."""
+    try:
+        return time.time() - float(signing.loads(token, salt=FORM_STARTED_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
+class CommentForm(forms.ModelForm):
+    # A field people never see; bots fill in every field they find.
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Comment
+        fields = ["author_name", "author_email", "body", "parent"]
+        labels = {"author_name": _("Your name"), "author_email": _("Your e-mail"), "body": _("Your comment")}
+        help_texts = {
+            "author_email": _("Never shown publicly."),
+            "body": _("Up to %(limit)s characters. Links are allowed; comments are checked by moderators.")
+            % {"limit": f"{BODY_MAX_LENGTH:,}"},
+        }
+        error_messages = {
+            "author_name": {"required": _("Please tell us your name.")},
+            "author_email": {
+                "required": _("Please give your e-mail address; it is never shown."),
+                "invalid": _("This does not look like an e-mail address, e.g. name@example.com."),
+            },
+            "body": {
+                "required": _("Please write your comment."),
+                "max_length": _("Please keep your comment to %(limit_value)d characters (it has %(show_value)d)."),
+            },
+        }
+        widgets = {
+            "parent": forms.HiddenInput,
+            "body": forms.Textarea(attrs={"rows": 6}),
+            "author_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "author_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+
+    def __init__(self, *args, article, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.article = article
+        # Only published top-level comments of this article can be answered; the queryset enforces it.
+        self.fields["parent"].queryset = Comment.objects.public().filter(article=article, parent__isnull=True)
+        self.fields["parent"].error_messages["invalid_choice"] = _(
+            "You can reply only to a published comment of this article, not to a reply."
+        )
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        if not self.is_bound:
+            self.initial["started"] = form_started_token()
+
+    def clean_author_name(self):
+        return self.cleaned_data["author_name"].strip()
+
+    def clean_author_email(self):
+        return self.cleaned_data["author_email"].strip().lower()
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].replace("\r\n", "\n").strip()
+        if not body:
+            raise forms.ValidationError(self.Meta.error_messages["body"]["required"], code="required")
+        return body
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why should moderators look at this comment?"),
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose a reason.")},
+    )

@@ -1,0 +1,162 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article
+
+BODY_MAX_LENGTH = 3000
+
+
+class CommentQuerySet(models.QuerySet):
+    def public(self):
+        """Return the comments readers see: approved, and replies only under an approved parent."""
+        return self.filter(status=Comment.Status.APPROVED).filter(
+            Q(parent__isnull=True) | Q(parent__status=Comment.Status.APPROVED)
+        )
+
+    def queue(self):
+        """Return the comments waiting for a moderator, oldest first."""
+        return self.filter(status=Comment.Status.PENDING).order_by("created_at", "pk")
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for moderation")
+        APPROVED = "approved", _("Published")
+        REJECTED = "rejected", _("Rejected")
+        SPAM = "spam", _("Spam")
+        REMOVED = "removed", _("Removed")
+
+    class HeldReason(models.TextChoices):
+        LINKS = "links", _("Too many links")
+        BLOCKED_WORD = "blocked-word", _("Contains a blocked word")
+        FIRST_TIME = "first-time", _("First-time commenter")
+        PRE_MODERATION = "pre-moderation", _("Pre-moderated article")
+        REPORTED = "reported", _("Reported by readers")
+        HONEYPOT = "honeypot", _("Hidden field filled in (bot)")
+        TOO_FAST = "too-fast", _("Sent too fast after the form opened (bot)")
+        BLOCKED_EMAIL = "blocked-email", _("Blocked e-mail address")
+        BLOCKED_IP = "blocked-ip", _("Blocked IP address")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments", verbose_name=_("article"))
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies", verbose_name=_("reply to")
+    )
+    author_name = models.CharField(_("name"), max_length=80)
+    author_email = models.EmailField(_("e-mail"), help_text=_("Never shown publicly."))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    body = models.TextField(_("comment"), max_length=BODY_MAX_LENGTH)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    held_reasons = models.CharField(
+        _("held because"), max_length=200, blank=True, help_text=_("Codes of the rules that held or rejected it.")
+    )
+    is_pick = models.BooleanField(_("editor’s pick"), default=False, help_text=_("Shown first, with a label."))
+    created_at = models.DateTimeField(_("posted"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited by a moderator"), null=True, blank=True)
+
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [
+            models.Index(fields=["article", "status", "created_at"], name="comment_public_idx"),
+            models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
+            models.Index(fields=["author_email", "status"], name="comment_author_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="comment_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return f"{self.author_name}: {self.body[:60]}"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def held_reason_labels(self):
+        return [self.HeldReason(code).label for code in self.held_reasons.split() if code in self.HeldReason.values]
+
+
+class ModerationLog(models.Model):
+    """One moderation decision: who changed which comment from what to what, when and why."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="decisions")
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    action = models.CharField(_("action"), max_length=40)
+    from_status = models.CharField(_("from"), max_length=10, choices=Comment.Status.choices)
+    to_status = models.CharField(_("to"), max_length=10, choices=Comment.Status.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("moderation decision")
+        verbose_name_plural = _("moderation log")
+
+    def __str__(self):
+        return f"{self.action}: {self.from_status} → {self.to_status}"
+
+
+class Report(models.Model):
+    """A reader's flag on a published comment; one per reader per comment."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam or advertising")
+        ABUSE = "abuse", _("Abusive or hateful")
+        OFF_TOPIC = "off-topic", _("Off-topic")
+        OTHER = "other", _("Something else")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    reporter_key = models.CharField(_("reporter"), max_length=64, help_text=_("A one-way hash, not an address."))
+    created_at = models.DateTimeField(_("reported"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [models.UniqueConstraint(fields=["comment", "reporter_key"], name="one_report_per_reader")]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} on comment {self.comment_id}"
+
+
+class BlockedTerm(models.Model):
+    """An entry of the moderators' block lists: a word, an e-mail address or an IP address."""
+
+    class Kind(models.TextChoices):
+        WORD = "word", _("Word (comments containing it are held)")
+        EMAIL = "email", _("E-mail address (comments are rejected as spam)")
+        IP = "ip", _("IP address (comments are rejected as spam)")
+
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
+    value = models.CharField(_("value"), max_length=254)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "value"]
+        verbose_name = _("block-list entry")
+        verbose_name_plural = _("block lists")
+        constraints = [models.UniqueConstraint(fields=["kind", "value"], name="blocked_term_unique")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        self.value = self.value.strip().lower()
+        super().save(*args, **kwargs)

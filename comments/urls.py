@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "comments"
+
+# Mounted at the site root before the article URLs: the form lives under its article's URL.
+urlpatterns = [
+    path("comments/posted/<str:token>/", views.comment_posted, name="posted"),
+    path("comments/<int:pk>/report/", views.comment_report, name="report"),
+    path("<slug:category>/<slug:slug>/comment/", views.comment_form, name="form"),
+]

@@ -1,0 +1,120 @@
+"""Per-reader pages of the comment flow: the form, the confirmation and the report form.
+
+The article page itself carries no form and no token (it is the same for everyone and cacheable); everything
+personal happens here, on small pages that are never cached.
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from articles.models import Article
+
+from . import moderation, services
+from .forms import CommentForm, ReportForm, form_age_seconds
+from .models import Comment
+
+CONFIRMATION_SALT = "comments.posted"
+CONFIRMATION_MAX_AGE = 7 * 24 * 3600
+
+
+def client_ip(request):
+    """Return the reader's address, trusting `TRUSTED_PROXY_COUNT` proxies' X-Forwarded-For entries."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def reply_target(article, reply_to):
+    """Return the comment a reader answers from `?reply_to=`, or 404 when it cannot be answered."""
+    if not reply_to:
+        return None
+    if not reply_to.isdigit():
+        raise Http404("No such comment")
+    return get_object_or_404(Comment.objects.public(), pk=reply_to, article=article, parent__isnull=True)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def comment_form(request, category, slug):
+    """Show the comment form (GET) and take a submission (POST), then redirect (Post/Redirect/Get)."""
+    article = get_object_or_404(Article.objects.published().select_related("category"), slug=slug)
+    if article.category.slug != category:
+        return redirect("comments:form", category=article.category.slug, slug=article.slug, permanent=True)
+    context = {"article": article, "noindex": True}
+    if not moderation.comments_are_open(article):
+        return render(request, "comments/comment_closed.html", context, status=403 if request.method == "POST" else 200)
+
+    if request.method == "GET":
+        parent = reply_target(article, request.GET.get("reply_to", ""))
+        form = CommentForm(article=article, initial={"parent": parent})
+        return render(request, "comments/comment_form.html", context | {"form": form, "parent": parent})
+
+    form = CommentForm(request.POST, article=article)
+    status = 200
+    if form.is_valid():
+        data = form.cleaned_data
+        submission = moderation.Submission(
+            article=article,
+            name=data["author_name"],
+            email=data["author_email"],
+            body=data["body"],
+            parent=data["parent"],
+            ip_address=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            form_age_seconds=form_age_seconds(data["started"]),
+            honeypot=data["website"],
+        )
+        try:
+            comment = services.comment_submit(submission=submission)
+        except moderation.Refused as refusal:
+            form.add_error(None, refusal.message)
+            status = refusal.status
+        else:
+            if comment.status == Comment.Status.APPROVED:
+                return redirect(comment.get_absolute_url())
+            token = signing.dumps(comment.pk, salt=CONFIRMATION_SALT)
+            return redirect("comments:posted", token=token)
+    parent = form.cleaned_data.get("parent") if hasattr(form, "cleaned_data") else None
+    return render(request, "comments/comment_form.html", context | {"form": form, "parent": parent}, status=status)
+
+
+@never_cache
+def comment_posted(request, token):
+    """Show a reader the comment they just sent and that it awaits moderation."""
+    try:
+        pk = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
+    except signing.BadSignature as error:
+        raise Http404("Unknown or expired confirmation") from error
+    comment = get_object_or_404(Comment.objects.select_related("article__category"), pk=pk)
+    return render(
+        request, "comments/comment_posted.html", {"comment": comment, "article": comment.article, "noindex": True}
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def comment_report(request, pk):
+    """Show the report form for a published comment (GET) and record a reader's report (POST)."""
+    comment = get_object_or_404(Comment.objects.public().select_related("article__category"), pk=pk)
+    if not comment.article.is_live:
+        raise Http404("No such comment")
+    context = {"comment": comment, "article": comment.article, "noindex": True}
+    form = ReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        recorded = services.comment_report(
+            comment=comment, reason=form.cleaned_data["reason"], reporter_key=moderation.reader_key(client_ip(request))
+        )
+        message = (
+            _("Thank you. Moderators will look at this comment.")
+            if recorded
+            else _("You have already reported this comment; moderators will look at it.")
+        )
+        return render(request, "comments/report_done.html", context | {"message": message})
+    return render(request, "comments/report_form.html", context | {"form": form})

@@ -1,0 +1,215 @@
+"""Each moderation rule on its own, then the decision in both modes."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from comments import moderation
+from comments.models import BlockedTerm, Comment
+from comments.moderation import Submission
+from tests.comments.conftest import comment_data
+from tests.factories import ArticleFactory, CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def submission(article, **overrides):
+    values = {
+        "article": article,
+        "name": "Ada",
+        "email": "ada@example.com",
+        "body": "A calm and reasoned view.",
+        "ip_address": "198.51.100.7",
+        "form_age_seconds": 60.0,
+    } | overrides
+    return Submission(**values)
+
+
+@pytest.fixture
+def returning(article):
+    """Make ada@example.com a reader with an approved comment, so the first-time rule does not apply."""
+    CommentFactory(article=ArticleFactory(), author_email="ada@example.com", status="approved")
+
+
+# --- Hold rules ---
+
+
+def test_more_links_than_allowed_holds(article, settings):
+    settings.COMMENTS_MAX_LINKS = 2
+    assert not moderation.too_many_links(submission(article, body="see https://a.example and www.b.example"))
+    assert moderation.too_many_links(submission(article, body="https://a.example http://b.example www.c.example"))
+
+
+def test_blocked_word_holds_whole_words_only(article):
+    BlockedTerm.objects.create(kind="word", value="Scam")
+    assert moderation.contains_blocked_word(submission(article, body="What a SCAM this is"))
+    assert not moderation.contains_blocked_word(submission(article, body="Scampi for dinner"))
+
+
+def test_first_time_commenter_holds_until_one_comment_is_approved(article, settings):
+    assert moderation.first_time_commenter(submission(article))
+    CommentFactory(author_email="ada@example.com", status="rejected")
+    assert moderation.first_time_commenter(submission(article))
+    CommentFactory(author_email="ada@example.com", status="approved")
+    assert not moderation.first_time_commenter(submission(article))
+
+
+def test_first_time_rule_can_be_switched_off(article, settings):
+    settings.COMMENTS_HOLD_FIRST_TIME = False
+    assert not moderation.first_time_commenter(submission(article))
+
+
+# --- Spam rules ---
+
+
+def test_filled_honeypot_is_spam(article):
+    assert moderation.honeypot_filled(submission(article, honeypot="http://bot.example"))
+    assert not moderation.honeypot_filled(submission(article))
+
+
+def test_form_sent_back_too_fast_or_without_token_is_spam(article):
+    assert moderation.sent_too_fast(submission(article, form_age_seconds=1.2))
+    assert moderation.sent_too_fast(submission(article, form_age_seconds=None))
+    assert not moderation.sent_too_fast(submission(article, form_age_seconds=3.5))
+
+
+def test_blocked_email_and_ip_are_spam(article):
+    BlockedTerm.objects.create(kind="email", value="Ada@Example.com")
+    BlockedTerm.objects.create(kind="ip", value="192.0.2.1")
+    assert moderation.email_blocked(submission(article))
+    assert not moderation.email_blocked(submission(article, email="bob@example.com"))
+    assert moderation.ip_blocked(submission(article, ip_address="192.0.2.1"))
+    assert not moderation.ip_blocked(submission(article))
+
+
+# --- Refusals ---
+
+
+def test_rate_limit_counts_per_reader(article, settings):
+    settings.COMMENTS_RATE_LIMIT = 2
+    sub = submission(article)
+    for _ in range(2):
+        assert not moderation.over_rate_limit(sub)
+        moderation.count_towards_rate_limit(sub)
+    assert moderation.over_rate_limit(sub)
+    assert not moderation.over_rate_limit(submission(article, ip_address="198.51.100.8"))
+
+
+def test_repeated_text_on_same_article_is_refused(article):
+    CommentFactory(article=article, author_email="ada@example.com", body="Same words")
+    assert moderation.repeats_own_text(submission(article, body="Same words"))
+    assert not moderation.repeats_own_text(submission(ArticleFactory(), body="Same words"))
+    assert not moderation.repeats_own_text(submission(article, body="Other words"))
+
+
+# --- The decision, both modes ---
+
+
+def test_pre_moderation_holds_a_clean_comment(article, returning):
+    assert moderation.classify(submission(article)) == ("pending", ["pre-moderation"])
+
+
+def test_post_moderation_publishes_a_clean_comment(article, returning):
+    article.comment_moderation = "post"
+    assert moderation.classify(submission(article)) == ("approved", [])
+
+
+def test_site_wide_post_moderation(article, returning, settings):
+    settings.COMMENTS_DEFAULT_MODERATION = "post"
+    assert moderation.classify(submission(article))[0] == "approved"
+    article.comment_moderation = "pre"
+    assert moderation.classify(submission(article))[0] == "pending"
+
+
+@pytest.mark.parametrize("mode", ["pre", "post"])
+def test_hold_rules_hold_in_both_modes(article, mode):
+    article.comment_moderation = mode
+    status, reasons = moderation.classify(submission(article, body="a https://x.example b https://y.example https://z"))
+    assert status == "pending"
+    assert set(reasons) == {"links", "first-time"}
+
+
+@pytest.mark.parametrize("mode", ["pre", "post"])
+def test_spam_rules_win_over_holds(article, returning, mode):
+    article.comment_moderation = mode
+    assert moderation.classify(submission(article, honeypot="x")) == ("spam", ["honeypot"])
+
+
+@pytest.mark.parametrize("mode", ["pre", "post"])
+def test_refusals_store_nothing(article, post_comment, mode, settings):
+    article.comment_moderation = mode
+    article.save()
+    CommentFactory(article=article, author_email="ada@example.com", body="I think the council got this one right.")
+    response = post_comment(article)
+    assert response.status_code == 409
+    assert "already posted this exact comment" in response.content.decode()
+    assert Comment.objects.count() == 1
+
+
+def test_spam_is_stored_silently(client, article, post_comment):
+    response = post_comment(article, website="http://bot.example")
+    assert response.status_code == 302
+    assert "awaits moderation" in client.get(response["Location"]).content.decode()
+    assert Comment.objects.get().status == "spam"
+
+
+def test_instant_submission_is_stored_as_spam(article, post_comment):
+    from comments.forms import form_started_token
+
+    post_comment(article, started=form_started_token())
+    assert Comment.objects.get().held_reasons == "too-fast"
+
+
+def test_rate_limit_refuses_the_sixth_comment_in_ten_minutes(article, post_comment):
+    for n in range(5):
+        assert post_comment(article, body=f"Comment {n}").status_code == 302
+    response = post_comment(article, body="One too many")
+    assert response.status_code == 429
+    assert Comment.objects.count() == 5
+    assert post_comment(article, ip="198.51.100.99", body="Another reader").status_code == 302
+
+
+def test_held_comment_records_reasons_for_moderators(article, post_comment):
+    BlockedTerm.objects.create(kind="word", value="rubbish")
+    post_comment(article, body="Utter rubbish")
+    comment = Comment.objects.get()
+    assert comment.status == "pending"
+    assert "blocked-word" in comment.held_reasons.split()
+    assert "Contains a blocked word" in [str(label) for label in comment.held_reason_labels]
+
+
+# --- Closing ---
+
+
+def test_comments_close_after_the_configured_days(article, settings):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 14
+    article.published_at = timezone.now() - timedelta(days=13)
+    assert moderation.comments_are_open(article)
+    article.published_at = timezone.now() - timedelta(days=15)
+    assert not moderation.comments_are_open(article)
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 0
+    assert moderation.comments_are_open(article)
+
+
+def test_editor_can_close_comments(article):
+    article.comments_open = False
+    assert not moderation.comments_are_open(article)
+
+
+@pytest.mark.parametrize("how", ["editor", "age"])
+def test_closed_article_keeps_comments_but_offers_no_form(client, article, post_comment, how):
+    CommentFactory(article=article, body="Said before closing")
+    if how == "editor":
+        article.comments_open = False
+    else:
+        article.published_at = timezone.now() - timedelta(days=30)
+    article.save()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Said before closing" in html
+    assert "Comments are closed" in html
+    assert "Leave a comment" not in html and ">Reply<" not in html
+    form_page = client.get(f"/{article.category.slug}/{article.slug}/comment/")
+    assert "Comments are closed" in form_page.content.decode()
+    assert post_comment(article, body=comment_data()["body"] + " late").status_code == 403
+    assert Comment.objects.count() == 1
