@@ -27,6 +27,7 @@ test: $(VENV)/.dev  ## Run the whole test suite
 lint: $(VENV)/.dev  ## Lint, format check and migration check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -q -r articles comments newsportal
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
 ci:  ## What CI runs: the suite on SQLite and PostgreSQL

@@ -10,6 +10,7 @@ Each rule is a small function of a `Submission`. `classify()` applies them in th
 
 import hashlib
 import hmac
+import logging
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,6 +24,7 @@ from articles.models import Article
 
 from .models import BlockedTerm, Comment
 
+logger = logging.getLogger(__name__)
 LINK_PATTERN = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 Reason = Comment.HeldReason
 
@@ -84,19 +86,32 @@ def rate_limit_cache_key(submission):
 def count_towards_rate_limit(submission):
     """Count one stored comment against the reader's allowance (shared by every app process via the cache)."""
     key = rate_limit_cache_key(submission)
-    cache.add(key, 0, timeout=settings.COMMENTS_RATE_LIMIT_WINDOW)
     try:
+        cache.add(key, 0, timeout=settings.COMMENTS_RATE_LIMIT_WINDOW)
         cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=settings.COMMENTS_RATE_LIMIT_WINDOW)
+    except Exception:  # noqa: BLE001 - the comment is stored; a lost count must not turn it into an error
+        logger.warning("Cache unavailable: a comment was not counted towards the rate limit", exc_info=True)
 
 
 # --- Refusals --------------------------------------------------------------------------------------
 
 
 def over_rate_limit(submission):
-    """Tell whether the reader has used up their comments for the current window."""
-    return (cache.get(rate_limit_cache_key(submission)) or 0) >= settings.COMMENTS_RATE_LIMIT
+    """Tell whether the reader has used up their comments for the current window.
+
+    Without the cache the limit cannot be checked, so posting fails closed rather than open to floods.
+    """
+    try:
+        count = cache.get(rate_limit_cache_key(submission)) or 0
+    except Exception as error:  # noqa: BLE001 - any cache client error: the limiter cannot answer
+        logger.error("Cache unavailable: comment posting is paused", exc_info=True)
+        raise Refused(
+            _("We can’t take comments for a moment. Please try again in a minute; your text is still here."),
+            status=503,
+        ) from error
+    return count >= settings.COMMENTS_RATE_LIMIT
 
 
 def repeats_own_text(submission):

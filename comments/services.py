@@ -1,5 +1,7 @@
 """Writes with side effects: submitting, moderating, reporting and blocking. Views and admin actions call these."""
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -129,3 +131,9 @@ def comment_report(*, comment: Comment, reason: str, reporter_key: str) -> bool:
                     note=f"{recent.count()} reader reports",
                 )
     return True
+
+
+def commenter_data_purge(*, older_than: datetime) -> int:
+    """Clear the IP address and user agent of comments posted before `older_than`; return how many changed."""
+    stale = Comment.objects.filter(created_at__lt=older_than).exclude(ip_address__isnull=True, user_agent="")
+    return stale.update(ip_address=None, user_agent="")

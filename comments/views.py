@@ -4,7 +4,6 @@ The article page itself carries no form and no token (it is the same for everyon
 personal happens here, on small pages that are never cached.
 """
 
-from django.conf import settings
 from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from articles.models import Article
+from newsportal.http import client_ip
 
 from . import moderation, services
 from .forms import CommentForm, ReportForm, form_age_seconds
@@ -20,15 +20,6 @@ from .models import Comment
 
 CONFIRMATION_SALT = "comments.posted"
 CONFIRMATION_MAX_AGE = 7 * 24 * 3600
-
-
-def client_ip(request):
-    """Return the reader's address, trusting `TRUSTED_PROXY_COUNT` proxies' X-Forwarded-For entries."""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def reply_target(article, reply_to):

@@ -16,3 +16,5 @@ STORAGES = {
 # Serve static files from the source folders: the suite never runs collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Login lock-out is switched on by the tests that are about it; elsewhere `client.login()` has no request.
+AXES_ENABLED = False
