@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 
 from comments.models import Comment
 from tests.comments.conftest import comment_data
@@ -67,3 +68,12 @@ def test_comment_posting_fails_closed_without_the_cache(client, article, setting
     assert "try again in a minute" in html
     assert "Kept while the cache is away" in html
     assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("template", ["400.html", "403.html", "403_csrf.html", "404.html", "500.html", "503.html"])
+def test_error_pages_need_neither_database_nor_cache(rf, settings, template):
+    """No database mark here: pytest-django fails any query, and the cache points at a closed port."""
+    settings.CACHES = UNREACHABLE_REDIS
+    html = render_to_string(template, request=rf.get("/"))
+    assert '<link rel="stylesheet" href="/static/css/site.css">' in html  # the site's design
+    assert html.count("<h1") == 1
