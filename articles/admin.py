@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from newsportal.pagecache import invalidate_pages
+
 from .forms import ArticleAdminForm
 from .models import Article, Category
 
@@ -58,9 +60,11 @@ class ArticleAdmin(admin.ModelAdmin):
         now = timezone.now()
         not_live = queryset.exclude(status=Article.Status.PUBLISHED, published_at__lte=now)
         updated = not_live.update(status=Article.Status.PUBLISHED, published_at=now, updated_at=now)
+        invalidate_pages()  # update() sends no signals
         self.message_user(request, _("%(count)d article(s) published.") % {"count": updated})
 
     @admin.action(description=_("Unpublish selected articles (back to draft)"), permissions=["change"])
     def unpublish(self, request, queryset):
         updated = queryset.update(status=Article.Status.DRAFT, updated_at=timezone.now())
+        invalidate_pages()  # update() sends no signals
         self.message_user(request, _("%(count)d article(s) moved back to draft.") % {"count": updated})

@@ -7,6 +7,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from newsportal.pagecache import invalidate_pages
+
 from . import moderation
 from .models import BlockedTerm, Comment, ModerationLog, Report
 
@@ -29,6 +31,8 @@ def comment_submit(*, submission: moderation.Submission) -> Comment:
             user_agent=submission.user_agent[:300],
         )
     moderation.count_towards_rate_limit(submission)
+    if status == Status.APPROVED:
+        invalidate_pages()
     return comment
 
 
@@ -56,6 +60,8 @@ def comments_moderate(
         Comment.objects.filter(pk__in=[comment.pk for comment in changing]).update(
             status=status, moderated_by=moderator, moderated_at=now
         )
+        if changing:
+            invalidate_pages()
     return len(changing)
 
 
@@ -93,6 +99,7 @@ def comment_edit(*, comment: Comment, moderator: AbstractBaseUser, body: str, is
         return
     with transaction.atomic():
         comment.save(update_fields=["body", "edited_at", "is_pick"])
+        invalidate_pages()
         ModerationLog.objects.create(
             comment=comment,
             moderator=moderator,
@@ -122,6 +129,7 @@ def comment_report(*, comment: Comment, reason: str, reporter_key: str) -> bool:
                 status=Status.PENDING, held_reasons=Comment.HeldReason.REPORTED.value
             )
             if hidden:
+                invalidate_pages()
                 ModerationLog.objects.create(
                     comment=comment,
                     moderator=None,

@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsportal.pagecache.PageCacheMiddleware",  # before sessions and CSRF: a hit skips them
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -203,6 +204,11 @@ ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
 READ_NEXT_SIZE = env.int("READ_NEXT_SIZE", default=5)
 # How many proxies in front of the app append to X-Forwarded-For (0: use the socket's address).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Whole-page cache of anonymous pages (newsportal/pagecache.py); 0 switches it off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)  # also how late a scheduled article may appear
+PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)  # what browsers and CDNs may keep
+PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=300)  # stale-while-revalidate
 
 # --- Comments -------------------------------------------------------------------------------------
 

@@ -18,3 +18,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Login lock-out is switched on by the tests that are about it; elsewhere `client.login()` has no request.
 AXES_ENABLED = False
+# Pages are rebuilt on every request unless a test is about the page cache (tests/newsportal/test_pagecache.py).
+PAGE_CACHE_SECONDS = 0

@@ -12,7 +12,7 @@ from tests.comments.conftest import comment_data
 READERS = 20
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_concurrent_submissions_are_all_stored_once(article):
     if connection.vendor != "postgresql":
         pytest.skip("parallel transactions are tested on PostgreSQL (CI's second run)")

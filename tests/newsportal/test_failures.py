@@ -32,7 +32,7 @@ def database_outage(db):
     outage(False)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_pages_answer_503_while_the_database_is_away_and_recover(client, category, database_outage):
     story = ArticleFactory(category=category)
     database_outage(True)
