@@ -16,7 +16,8 @@ from comments.models import Comment
 from comments.services import comments_moderate
 from tests.factories import ArticleFactory, CommentFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # invalidation happens when transactions commit
+# Invalidation happens when transactions commit; serialized rollback keeps the migrated groups for later tests.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -126,7 +127,8 @@ def test_moderation_decisions_are_visible_at_once(client, article, moderator):
     client.get(article.get_absolute_url())
     comments_moderate(comments=Comment.objects.all(), moderator=moderator, status="approved", action="approve")
     assert_fresh(client, article.get_absolute_url(), "Freshly approved words")
-    comments_moderate(comments=Comment.objects.filter(pk=comment.pk), moderator=moderator, status="rejected", action="r")
+    rejected = Comment.objects.filter(pk=comment.pk)
+    comments_moderate(comments=rejected, moderator=moderator, status="rejected", action="reject")
     assert_fresh(client, article.get_absolute_url(), "Freshly approved words", present=False)
 
 
