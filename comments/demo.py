@@ -7,6 +7,7 @@ from django.utils import timezone
 from articles.models import Article
 
 from .models import Comment
+from .text import render_comment_body
 
 Status = Comment.Status
 
@@ -92,6 +93,7 @@ def load():
             author_email=email,
             body=body,
             defaults={
+                "body_html": render_comment_body(body),
                 "author_name": name,
                 "status": status,
                 "parent": parent,

@@ -48,6 +48,8 @@ class Comment(models.Model):
     author_email = models.EmailField(_("e-mail"), help_text=_("Never shown publicly."))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     body = models.TextField(_("comment"), max_length=BODY_MAX_LENGTH)
+    # The body rendered once by `comments.text.render_comment_body` when it is stored or edited.
+    body_html = models.TextField(editable=False, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     held_reasons = models.CharField(
         _("held because"), max_length=200, blank=True, help_text=_("Codes of the rules that held or rejected it.")

@@ -11,6 +11,7 @@ from newsportal.pagecache import invalidate_pages
 
 from . import moderation
 from .models import BlockedTerm, Comment, ModerationLog, Report
+from .text import render_comment_body
 
 Status = Comment.Status
 
@@ -25,6 +26,7 @@ def comment_submit(*, submission: moderation.Submission) -> Comment:
             author_name=submission.name,
             author_email=submission.email,
             body=submission.body,
+            body_html=render_comment_body(submission.body),
             status=status,
             held_reasons=" ".join(reasons),
             ip_address=submission.ip_address,
@@ -91,6 +93,7 @@ def comment_edit(*, comment: Comment, moderator: AbstractBaseUser, body: str, is
     if body != comment.body:
         changes.append(f"text edited (was {len(comment.body)} characters)")
         comment.body = body
+        comment.body_html = render_comment_body(body)
         comment.edited_at = timezone.now()
     if is_pick != comment.is_pick:
         changes.append("made an editor's pick" if is_pick else "no longer an editor's pick")
@@ -98,7 +101,7 @@ def comment_edit(*, comment: Comment, moderator: AbstractBaseUser, body: str, is
     if not changes:
         return
     with transaction.atomic():
-        comment.save(update_fields=["body", "edited_at", "is_pick"])
+        comment.save(update_fields=["body", "body_html", "edited_at", "is_pick"])
         invalidate_pages()
         ModerationLog.objects.create(
             comment=comment,

@@ -209,6 +209,9 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)  # also how late a scheduled article may appear
 PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)  # what browsers and CDNs may keep
 PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=300)  # stale-while-revalidate
+# bench/run's reference views (newsportal/bench_views.py); never set in production.
+BENCH_REFERENCE_VIEWS = env.bool("BENCH_REFERENCE_VIEWS", default=False)
+BENCH_REFERENCE_BYTES = env.int("BENCH_REFERENCE_BYTES", default=20000)
 
 # --- Comments -------------------------------------------------------------------------------------
 

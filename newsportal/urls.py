@@ -18,5 +18,14 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+if settings.BENCH_REFERENCE_VIEWS:
+    from . import bench_views
+
+    urlpatterns = [
+        path("bench/static", bench_views.static_reference),
+        path("bench/template", bench_views.template_reference),
+        *urlpatterns,
+    ]
+
 if settings.DEBUG:
     urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns

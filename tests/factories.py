@@ -11,6 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Category
+from comments.text import render_comment_body
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -73,5 +74,7 @@ class CommentFactory(factory.django.DjangoModelFactory):
     author_name = factory.Sequence(lambda n: f"Reader {n}")
     author_email = factory.Sequence(lambda n: f"reader{n}@example.com")
     body = factory.Sequence(lambda n: f"A considered opinion, number {n}.")
+    # What comments.services stores: the rendered body.
+    body_html = factory.LazyAttribute(lambda comment: render_comment_body(comment.body))
     status = "approved"
     ip_address = "203.0.113.9"

@@ -1,11 +1,11 @@
 from django import template
 from django.conf import settings
 from django.db.models import Count, Q
-from django.template.defaultfilters import linebreaks_filter
-from django.utils.html import urlize
+from django.urls import reverse
 
 from comments import moderation
 from comments.models import Comment
+from comments.text import render_comment_body
 
 register = template.Library()
 
@@ -27,7 +27,7 @@ def comment_section(context, article):
         top_ids = public.filter(parent__isnull=True).order_by("-is_pick", "created_at", "pk").values("pk")
         top_ids = top_ids[start : start + page_size]
         rows = public.filter(Q(pk__in=top_ids) | Q(parent__in=top_ids)).order_by("created_at", "pk")
-        rows = list(rows.only("pk", "parent_id", "author_name", "body", "created_at", "edited_at", "is_pick"))
+        rows = list(rows.only("pk", "parent_id", "author_name", "body_html", "created_at", "edited_at", "is_pick"))
         replies = {}
         for row in rows:
             if row.parent_id:
@@ -37,6 +37,7 @@ def comment_section(context, article):
             thread.reply_list = replies.get(thread.pk, [])
     return {
         "article": article,
+        "form_url": reverse("comments:form", kwargs={"category": article.category.slug, "slug": article.slug}),
         "total": counts["total"],
         "threads": threads,
         "is_open": moderation.comments_are_open(article),
@@ -45,15 +46,10 @@ def comment_section(context, article):
     }
 
 
-@register.filter(needs_autoescape=True)
-def comment_body(text, autoescape=True):
-    """Render a reader's text safely: escaped, URLs as nofollow links, line breaks kept."""
-    # urlize with autoescape escapes every character of the reader's text; only its own links are markup.
-    linked = urlize(text, nofollow=True, autoescape=True)
-    # User-generated links also get "ugc", and "noopener" so the target cannot reach our window.
-    linked = linked.replace(' rel="nofollow"', ' rel="nofollow ugc noopener"')
-    # The text is escaped already, so linebreaks must not escape the links again.
-    return linebreaks_filter(linked, autoescape=False)
+@register.filter
+def comment_body(text):
+    """Render a reader's text safely (for texts not stored as HTML, e.g. a quote being answered)."""
+    return render_comment_body(text)
 
 
 @register.inclusion_tag("admin/comments/queue_notice.html", takes_context=True)
