@@ -97,7 +97,7 @@ class Command(BaseCommand):
                     created_at=now - timedelta(minutes=number % 50000),
                     ip_address=f"10.{number % 250}.{number // 250 % 250}.1",
                 )
-                for number, article_id, text in zip(itertools.count(start), targets, texts, strict=True)
+                for number, (article_id, text) in enumerate(zip(targets, texts, strict=True), start=start)
             ]
             with transaction.atomic():
                 Comment.objects.bulk_create(batch)
