@@ -1,11 +1,21 @@
-from django.contrib import admin
+from functools import partial
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from newsportal.pagecache import invalidate_pages
-
-from .forms import ArticleAdminForm
-from .models import Article, Category
+from . import publishing, revisions, services
+from .forms import ArticleAdminForm, AuthorAdminForm, BylineFormSet
+from .models import Article, Author, Byline, Category, Correction
 
 
 @admin.register(Category)
@@ -16,55 +26,248 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    form = AuthorAdminForm
+    list_display = ["name", "slug", "user"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+    fields = ["name", "slug", "bio", "photo", "user"]
+
+    def save_model(self, request, obj, form, change):
+        services.author_save(author=obj)
+
+    def get_autocomplete_fields(self, request):
+        # Choosing a staff account needs the right to see users; editors without it just skip the field.
+        return self.autocomplete_fields if request.user.has_perm("auth.view_user") else []
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if request.user.has_perm("auth.view_user") else [name for name in fields if name != "user"]
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    formset = BylineFormSet
+    autocomplete_fields = ["author"]
+    fields = ["author", "position"]
+    extra = 1
+    verbose_name = _("author")
+    verbose_name_plural = _("authors (the byline reads “By A and B” in this order)")
+
+
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    fields = ["kind", "text", "created_at"]
+    extra = 0
+    verbose_name_plural = _(
+        "corrections and updates (shown at the end of the story; corrections also on /corrections/)"
+    )
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("live", _("Live")),
+            ("scheduled", _("Scheduled")),
+            ("far-future", _("Scheduled far in the future")),
+            ("draft", _("Draft")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        published = queryset.filter(status=Article.Status.PUBLISHED)
+        match self.value():
+            case "live":
+                return published.filter(published_at__lte=now)
+            case "scheduled":
+                return published.filter(published_at__gt=now)
+            case "far-future":
+                return published.filter(published_at__gt=now + publishing.FAR_FUTURE)
+            case "draft":
+                return queryset.filter(status=Article.Status.DRAFT)
+        return queryset
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "category", "state", "published_at", "is_featured"]
-    list_filter = ["status", "category", "published_at", "is_featured"]
+    inlines = [BylineInline, CorrectionInline]
+    list_display = ["title", "state", "credits", "category", "published_at", "home_page", "preview_link"]
+    list_filter = [StateFilter, "category", "published_at", "is_featured", "is_breaking", "authors"]
     list_select_related = ["category"]
-    search_fields = ["title"]
+    search_fields = ["title", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     show_full_result_count = False
     actions = ["publish_now", "unpublish"]
+    change_form_template = "admin/articles/article/change_form.html"
+    change_list_template = "admin/articles/article/change_list.html"
+    object_history_template = "admin/articles/article/object_history.html"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "category", "standfirst", "byline", "body"]}),
+        (None, {"fields": ["title", "slug", "category", "standfirst", "body", "byline"]}),
         (_("Lead image"), {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),
         (
             _("Publication"),
             {
-                "fields": ["status", "published_at", "is_featured"],
-                "description": _("Published with a future time means scheduled: readers see it from that time on."),
+                "fields": ["status", "published_at"],
+                "description": _(
+                    "Published with a future time means scheduled: readers see it from that time on, "
+                    "without anyone pressing a button. Use Preview to see it as readers will."
+                ),
             },
+        ),
+        (
+            _("Home page and breaking news"),
+            {"fields": ["is_featured", "top_story_rank", "is_breaking", "breaking_until"]},
         ),
         (_("Comments"), {"fields": ["comments_open", "comment_moderation"]}),
     ]
 
+    def get_queryset(self, request):
+        bylines = Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        return super().get_queryset(request).prefetch_related(bylines)
+
+    def view_on_site(self, article):
+        """Link to the live page only when readers can see it; the Preview button covers the rest."""
+        return article.get_absolute_url() if article.is_live else None
+
+    # --- The list ----------------------------------------------------------------------------------------
+
     @admin.display(description=_("state"), ordering="status")
     def state(self, article):
         """Say at a glance whether readers can see the article: Live, Scheduled for …, or Draft."""
-        if article.status == Article.Status.DRAFT:
-            return _("Draft")
-        if article.is_scheduled:
-            local = timezone.localtime(article.published_at)
-            when = (
-                local.strftime("%H:%M today")
-                if local.date() == timezone.localdate()
-                else local.strftime("%d %b %Y %H:%M")
+        current = publishing.state(article)
+        return format_html('<span class="article-state article-state--{}">{}</span>', current.level, current.label)
+
+    @admin.display(description=_("byline"))
+    def credits(self, article):
+        names = [byline.author.name for byline in article.bylines.all()]
+        return get_text_list(names, _("and")) if names else article.byline
+
+    @admin.display(description=_("home page"))
+    def home_page(self, article):
+        flags = []
+        if article.is_featured:
+            flags.append(_("pinned lead"))
+        if article.top_story_rank:
+            flags.append(_("top story %(slot)d") % {"slot": article.top_story_rank})
+        if article.is_breaking:
+            flags.append(_("breaking"))
+        return ", ".join(str(flag) for flag in flags)
+
+    @admin.display(description=_("preview"))
+    def preview_link(self, article):
+        return format_html('<a href="{}">{}</a>', reverse("articles:preview", args=[article.pk]), _("Preview"))
+
+    # --- Saving: the service saves article, inlines and one revision together ------------------------------
+
+    def save_model(self, request, obj, form, change):
+        """Save nothing yet: `save_related` hands article and inlines to the service, which records the revision."""
+
+    def save_related(self, request, form, formsets, change):
+        article = form.instance
+        services.article_save(
+            article=article,
+            user=request.user,
+            reason=self.revision_reason(form, formsets, change),
+            save_related=partial(super().save_related, request, form, formsets, change),
+        )
+        if article.status == Article.Status.PUBLISHED and publishing.is_far_future(article.published_at):
+            messages.warning(
+                request,
+                _("“%(title)s” is scheduled for %(when)s, more than %(days)d days ahead. Check the date.")
+                % {
+                    "title": article.title,
+                    "when": publishing.describe_time(article.published_at),
+                    "days": publishing.FAR_FUTURE.days,
+                },
             )
-            return _("Scheduled for %(when)s") % {"when": when}
-        return _("Live")
+
+    def revision_reason(self, form, formsets, change):
+        """Sum up an admin save for the revision list: which fields and inlines changed."""
+        if not change:
+            return str(_("Created"))
+        changed = [str(form.fields[name].label) for name in form.changed_data if name in form.fields]
+        changed += [str(formset.model._meta.verbose_name_plural) for formset in formsets if formset.has_changed()]
+        return str(_("Changed %(fields)s") % {"fields": ", ".join(changed)}) if changed else str(_("Saved unchanged"))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_preview" in request.POST:
+            return HttpResponseRedirect(reverse("articles:preview", args=[obj.pk]))
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_preview" in request.POST:
+            return HttpResponseRedirect(reverse("articles:preview", args=[obj.pk]))
+        return super().response_change(request, obj)
+
+    # --- Actions -------------------------------------------------------------------------------------------
 
     @admin.action(description=_("Publish selected articles now"), permissions=["change"])
     def publish_now(self, request, queryset):
-        now = timezone.now()
-        not_live = queryset.exclude(status=Article.Status.PUBLISHED, published_at__lte=now)
-        updated = not_live.update(status=Article.Status.PUBLISHED, published_at=now, updated_at=now)
-        invalidate_pages()  # update() sends no signals
-        self.message_user(request, _("%(count)d article(s) published.") % {"count": updated})
+        published, refused = 0, []
+        for article in queryset.exclude(status=Article.Status.PUBLISHED, published_at__lte=timezone.now()):
+            try:
+                services.article_publish(article=article, user=request.user)
+                published += 1
+            except ValidationError as error:
+                refused.append(f"“{article.title}”: {' '.join(error.messages)}")
+        self.message_user(request, _("%(count)d article(s) published.") % {"count": published})
+        for line in refused:
+            self.message_user(request, _("Not published: %(why)s") % {"why": line}, messages.ERROR)
 
     @admin.action(description=_("Unpublish selected articles (back to draft)"), permissions=["change"])
     def unpublish(self, request, queryset):
-        updated = queryset.update(status=Article.Status.DRAFT, updated_at=timezone.now())
-        invalidate_pages()  # update() sends no signals
-        self.message_user(request, _("%(count)d article(s) moved back to draft.") % {"count": updated})
+        count = 0
+        for article in queryset.filter(status=Article.Status.PUBLISHED):
+            services.article_unpublish(article=article, user=request.user)
+            count += 1
+        self.message_user(request, _("%(count)d article(s) moved back to draft.") % {"count": count})
+
+    # --- Revision history: compare and restore -------------------------------------------------------------
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Compare a revision with the current article (or another revision) and offer to restore it."""
+        article = self.get_object(request, object_id)
+        if article is None or not str(version_id).isdigit():
+            raise Http404
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        revision = get_object_or_404(Article.history.filter(id=article.pk), history_id=version_id)
+        can_restore = self.has_change_permission(request, article)
+        if request.method == "POST":
+            if not can_restore:
+                raise PermissionDenied
+            services.article_restore(article=article, revision=revision, user=request.user)
+            when = publishing.describe_time(revision.history_date)
+            self.log_change(request, article, str(_("Restored the version of %(when)s.") % {"when": when}))
+            self.message_user(
+                request,
+                _("Restored the version of %(when)s. The text it replaced is kept as a revision too.") % {"when": when},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+        others = Article.history.filter(id=article.pk).exclude(history_id=revision.history_id)
+        against_id = request.GET.get("against", "")
+        against = others.filter(history_id=against_id).first() if against_id.isdigit() else None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Compare and restore: %(title)s") % {"title": article.title},
+            "opts": self.model._meta,
+            "original": article,
+            "revision": revision,
+            "against": against,
+            "choices": others.select_related("history_user")[:50],
+            "changes": revisions.compare(revision, against or article),
+            "restored_fields": revisions.restored_labels(),
+            "can_restore": can_restore,
+            "preview_url": reverse("articles:preview", args=[article.pk]),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/articles/article/revision_compare.html", context)

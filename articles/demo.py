@@ -1,16 +1,24 @@
-"""Demo categories and articles, with lead images drawn by Pillow. Idempotent: keyed on slugs."""
+"""Demo categories, authors and articles, with lead images drawn by Pillow. Idempotent: keyed on slugs.
 
+Articles go through `articles.services` like an editor's save, so the demo shows the newsroom tools at work:
+Markdown bodies, image renditions, two authors on one story, a correction and an update, a pinned lead, a pinned
+top story and a breaking-news banner that expires by itself.
+"""
+
+import re
 from datetime import timedelta
 from io import BytesIO
 
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from .demo_data import ARTICLES, CATEGORIES
-from .models import Article, Category
+from . import images, services
+from .demo_data import ARTICLES, AUTHORS, CATEGORIES, CORRECTIONS
+from .models import Article, Author, Category, Correction
 
 IMAGE_SIZE = (1200, 675)
+PHOTO_SIZE = (480, 480)
 
 
 def draw_illustration(colour, seed):
@@ -32,32 +40,68 @@ def draw_illustration(colour, seed):
     return output.getvalue()
 
 
+def draw_portrait(colour):
+    """Return the JPEG bytes of an abstract head-and-shoulders silhouette on `colour` (no real person)."""
+    image = Image.new("RGB", PHOTO_SIZE, colour)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([165, 90, 315, 250], fill=(235, 228, 216))
+    draw.ellipse([95, 280, 385, 560], fill=(235, 228, 216))
+    output = BytesIO()
+    image.save(output, "JPEG", quality=85)
+    return output.getvalue()
+
+
+def upload(name, data):
+    """Pass demo pictures through the same checks and cleaning as an editor's upload."""
+    return images.clean_upload(SimpleUploadedFile(name, data, content_type="image/jpeg"))
+
+
 def load():
-    """Create or update the demo categories and articles; return a one-line summary."""
+    """Create or update the demo categories, authors, articles and notes; return a one-line summary."""
     now = timezone.now()
     categories = {}
     for position, data in enumerate(CATEGORIES):
         categories[data["slug"]], _ = Category.objects.update_or_create(
             slug=data["slug"], defaults={"name": data["name"], "description": data["description"], "position": position}
         )
+    authors = {}
+    for data in AUTHORS:
+        author = Author.objects.filter(slug=data["slug"]).first() or Author(slug=data["slug"])
+        author.name, author.bio = data["name"], data["bio"]
+        if not author.photo:
+            author.photo = upload(f"{data['slug']}.jpg", draw_portrait(data["colour"]))
+        authors[author.name] = services.author_save(author=author)
+
     for seed, data in enumerate(ARTICLES):
+        article = Article.objects.filter(slug=data["slug"]).first() or Article(slug=data["slug"])
         status = Article.Status.DRAFT if data["status"] == "draft" else Article.Status.PUBLISHED
-        article, created = Article.objects.update_or_create(
-            slug=data["slug"],
+        article.title = data["title"]
+        article.standfirst = data["standfirst"]
+        article.body = data["body"]
+        article.byline = ""
+        article.category = categories[data["category"]]
+        article.status = status
+        article.published_at = None if status == Article.Status.DRAFT else now - timedelta(hours=data["hours_ago"])
+        article.is_featured = data["featured"]
+        article.top_story_rank = data.get("top_story_rank")
+        article.is_breaking = "breaking_hours" in data
+        article.breaking_until = now + timedelta(hours=data["breaking_hours"]) if article.is_breaking else None
+        article.image_alt = data["image_alt"]
+        article.image_caption = data["image_caption"]
+        article.image_credit = data["image_credit"]
+        if not article.image:
+            article.image = upload(f"{data['slug']}.jpg", draw_illustration(data["colour"], seed))
+        credited = [authors[name] for name in re.split(r"\s+and\s+|,\s*", data["byline"])]
+        services.article_save(article=article, authors=credited, reason="Demo content loaded")
+
+    for data in CORRECTIONS:
+        article = Article.objects.get(slug=data["article"])
+        Correction.objects.update_or_create(
+            article=article,
+            text=data["text"],
             defaults={
-                "title": data["title"],
-                "standfirst": data["standfirst"],
-                "body": data["body"],
-                "byline": data["byline"],
-                "category": categories[data["category"]],
-                "status": status,
-                "published_at": None if status == Article.Status.DRAFT else now - timedelta(hours=data["hours_ago"]),
-                "is_featured": data["featured"],
-                "image_alt": data["image_alt"],
-                "image_caption": data["image_caption"],
-                "image_credit": data["image_credit"],
+                "kind": data["kind"],
+                "created_at": article.published_at + timedelta(minutes=data["minutes_after"]),
             },
         )
-        if not article.image:
-            article.image.save(f"{data['slug']}.jpg", ContentFile(draw_illustration(data["colour"], seed)))
-    return f"{len(categories)} categories, {len(ARTICLES)} articles"
+    return f"{len(categories)} categories, {len(authors)} authors, {len(ARTICLES)} articles, {len(CORRECTIONS)} notes"

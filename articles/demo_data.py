@@ -59,13 +59,21 @@ ARTICLES = [
             "had never before been tested at this height. 'It did exactly what it was designed to do,' "
             "said Ingrid Sollen, the city's head of coastal defence. 'But we will be looking closely "
             "at the data before anyone draws firm conclusions.'\n\n"
+            "## What happens next\n\n"
             "Forecasters expect winds to ease through the afternoon, although a smaller surge is "
-            "possible on the evening tide. Ferry services to the outer islands remain suspended until "
-            "at least midday."
+            "possible on the evening tide. The city has asked residents to:\n\n"
+            "- keep away from the harbour wall until the evening tide has passed;\n"
+            "- check on neighbours who live alone in the low-lying streets;\n"
+            "- follow official notices and [our World News coverage](/world-news/) rather than "
+            "rumours shared online.\n\n"
+            "> It did exactly what it was designed to do. Now we check every bolt before the next "
+            "tide.\n\n"
+            "Ferry services to the outer islands remain suspended until at least midday."
         ),
         "hours_ago": 0.4,
         "status": "published",
         "featured": True,
+        "breaking_hours": 6,
         "image_alt": "Illustration: stylised sea wall with waves breaking beneath a stormy grey sky",
         "image_caption": "Varnholm's harbour barriers faced their first major test overnight.",
         "image_credit": "Newsportal illustration",
@@ -381,6 +389,7 @@ ARTICLES = [
         "category": "world-news",
         "title": "Restored lighthouse on the island of Kestra reopens to visitors",
         "slug": "restored-lighthouse-on-kestra-reopens-to-visitors",
+        "top_story_rank": 1,
         "standfirst": (
             "The 19th-century tower, closed for almost a decade because of storm damage, has been repaired "
             "by a local trust using traditional methods."
@@ -528,5 +537,64 @@ ARTICLES = [
         "image_caption": "Northquay handles containers at three ports along the east coast.",
         "image_credit": "Newsportal illustration",
         "colour": "#1b3a4b",
+    },
+]
+
+# The writers credited in the bylines above ("A and B" becomes two authors, in that order).
+AUTHORS = [
+    {
+        "name": "Maya Okafor",
+        "slug": "maya-okafor",
+        "bio": "Maya covers coastal towns, weather and the people who keep the lights on when both go wrong.",
+        "colour": "#1f4e79",
+    },
+    {
+        "name": "Tomas Lind",
+        "slug": "tomas-lind",
+        "bio": "Tomas reports on fisheries, shipping and regional diplomacy, and on cricket when the season allows.",
+        "colour": "#3d6b4f",
+    },
+    {
+        "name": "Harriet Cole",
+        "slug": "harriet-cole",
+        "bio": "Harriet is our political correspondent, following the regional assembly and national ministries.",
+        "colour": "#7a3b5a",
+    },
+    {
+        "name": "Owen Hartley",
+        "slug": "owen-hartley",
+        "bio": "Owen writes match reports and club news from the Premier League and the grounds below it.",
+        "colour": "#5a2a3c",
+    },
+    {
+        "name": "Daniel Pryce",
+        "slug": "daniel-pryce",
+        "bio": "Daniel explains companies, jobs and money, with a soft spot for family firms and small ports.",
+        "colour": "#6b5a1f",
+    },
+    {
+        "name": "Aisha Raman",
+        "slug": "aisha-raman",
+        "bio": "Aisha looks at how technology changes public services, from drain sensors to digital maps.",
+        "colour": "#2a4f6b",
+    },
+]
+
+# Notes added after publication; "minutes_after" counts from the article's publication time.
+CORRECTIONS = [
+    {
+        "article": "calderbridge-city-come-from-behind-to-beat-ashworth-rovers",
+        "kind": "correction",
+        "text": (
+            "An earlier version of this report said the winning goal came in the 89th minute. "
+            "Leon Varty scored in the 87th minute."
+        ),
+        "minutes_after": 55,
+    },
+    {
+        "article": "flood-barriers-hold-as-storm-surge-reaches-varnholm",
+        "kind": "update",
+        "text": "Engineers finished inspecting the main flood gates and found no damage.",
+        "minutes_after": 15,
     },
 ]

@@ -1,9 +1,18 @@
+from datetime import UTC
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.functional import cached_property
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .aggregates import JSONList, JSONRow
 
 # Top-level URL names that a category slug would shadow.
 RESERVED_SLUGS = frozenset(
@@ -32,6 +41,18 @@ def validate_category_slug(value):
         raise ValidationError(_("“%(slug)s” is used by the site itself; choose another slug."), params={"slug": value})
 
 
+# How many top-story slots editors can pin on the home page, under the lead.
+TOP_STORY_SLOTS = 4
+
+# Every save of an article keeps a revision; `articles.services` records one per editor save, after the
+# bylines are saved, so the revision holds the authors as they are after the save.
+ARTICLE_HISTORY = HistoricalRecords(
+    m2m_fields=["authors"],
+    excluded_fields=["body_html"],
+    history_change_reason_field=models.TextField(null=True),
+)
+
+
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, validators=[validate_category_slug])
@@ -50,14 +71,118 @@ class Category(models.Model):
         return reverse("articles:category", kwargs={"category": self.slug})
 
 
+class Author(models.Model):
+    """A writer credited in bylines, with a public page listing their articles."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    bio = models.TextField(
+        _("short bio"), max_length=600, blank=True, help_text=_("Two or three sentences shown on the author’s page.")
+    )
+    photo = models.ImageField(
+        _("photo"), upload_to="authors/%Y/", blank=True, width_field="photo_width", height_field="photo_height"
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_renditions = models.JSONField(default=list, blank=True, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author_profile",
+        verbose_name=_("staff account"),
+        help_text=_("Optional: the newsroom account of this author."),
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Byline(models.Model):
+    """One author's credit on one article; `position` orders the names in the byline."""
+
+    article = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="bylines")
+    # PROTECT: deleting an author must not silently rewrite the bylines of published stories.
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines", verbose_name=_("author"))
+    position = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("Lower comes first."))
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("author credit")
+        verbose_name_plural = _("authors")
+        constraints = [models.UniqueConstraint(fields=["article", "author"], name="byline_author_once_per_article")]
+        indexes = [models.Index(fields=["author", "article"], name="byline_author_idx")]
+
+    def __str__(self):
+        return str(self.author)
+
+
+def _aware(value):
+    """Turn a time read back from JSON (ISO text; naive UTC on SQLite) into an aware datetime."""
+    moment = parse_datetime(value) if isinstance(value, str) else value
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, UTC)
+    return moment
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Return the articles a reader may see: published, and their publication time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def teasers(self):
-        """Load what a list item shows (headline, teaser, time, category label) in the same query."""
-        return self.select_related("category").defer("body")
+        """Load what a list item shows (headline, teaser, time, category label, image) in the same query."""
+        return self.select_related("category").defer("body", "body_html")
+
+    def breaking(self):
+        """Return the live stories marked breaking whose banner has not expired, newest first."""
+        now = timezone.now()
+        return (
+            self.published()
+            .filter(is_breaking=True)
+            .filter(Q(breaking_until__isnull=True) | Q(breaking_until__gt=now))
+            .order_by("-published_at", "-pk")
+        )
+
+    def pinned(self):
+        """Return the stories pinned to the home page: the lead and the top-story slots."""
+        return self.filter(Q(is_featured=True) | Q(top_story_rank__isnull=False))
+
+    def with_credits(self):
+        """Load the byline authors and the correction notes in the article's own query (JSON sub-selects).
+
+        The article page has a fixed query budget; two prefetches would break it, so the authors and notes
+        come back as JSON arrays in the same row and `Article.credited_authors` / `Article.notes` read them.
+        """
+        authors = (
+            Byline.objects.filter(article=OuterRef("pk"))
+            .values("article")
+            .annotate(
+                data=JSONList(
+                    JSONRow(id=F("author_id"), name=F("author__name"), slug=F("author__slug"), position=F("position"))
+                )
+            )
+            .values("data")
+        )
+        notes = (
+            Correction.objects.filter(article=OuterRef("pk"))
+            .values("article")
+            .annotate(data=JSONList(JSONRow(id=F("pk"), kind=F("kind"), text=F("text"), created_at=F("created_at"))))
+            .values("data")
+        )
+        return self.annotate(
+            authors_data=Subquery(authors, output_field=models.JSONField()),
+            notes_data=Subquery(notes, output_field=models.JSONField()),
+        )
 
 
 class Article(models.Model):
@@ -73,13 +198,32 @@ class Article(models.Model):
     title = models.CharField(_("headline"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     standfirst = models.CharField(
-        _("standfirst"), max_length=300, help_text=_("One sentence that sums the story up; shown as its teaser.")
+        _("standfirst"),
+        max_length=300,
+        blank=True,
+        help_text=_("One sentence that sums the story up; shown as its teaser. Needed before publishing."),
     )
-    body = models.TextField(_("body"), help_text=_("Separate paragraphs with an empty line."))
+    body = models.TextField(
+        _("body"),
+        help_text=_(
+            "Markdown: an empty line between paragraphs, ## for a subheading, *italic*, **bold**, "
+            "[link text](https://…), - for a list item, > for a quote."
+        ),
+    )
+    # The body rendered from Markdown and sanitized once, when an editor saves (articles.services).
+    body_html = models.TextField(editable=False, blank=True)
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="articles", verbose_name=_("category")
     )
-    byline = models.CharField(_("byline"), max_length=200, help_text=_("For example “Maya Okafor and Tomas Lind”."))
+    authors = models.ManyToManyField(
+        Author, through=Byline, related_name="articles", blank=True, verbose_name=_("authors")
+    )
+    byline = models.CharField(
+        _("credit line"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown only when no author is chosen, for example “Staff and agencies”."),
+    )
 
     image = models.ImageField(
         _("lead image"), upload_to="articles/%Y/%m/", blank=True, width_field="image_width", height_field="image_height"
@@ -94,6 +238,8 @@ class Article(models.Model):
     )
     image_caption = models.CharField(_("image caption"), max_length=300, blank=True)
     image_credit = models.CharField(_("image credit"), max_length=120, blank=True)
+    # Smaller copies for srcset, made when the image is uploaded (articles.images.make_renditions).
+    image_renditions = models.JSONField(default=list, blank=True, editable=False)
 
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
@@ -102,7 +248,30 @@ class Article(models.Model):
         blank=True,
         help_text=_("Readers see the article from this time on. A future time schedules it."),
     )
-    is_featured = models.BooleanField(_("lead story"), default=False, help_text=_("Show as the lead on the home page."))
+    is_featured = models.BooleanField(
+        _("pinned lead story"),
+        default=False,
+        help_text=_(
+            "Lead the home page with this story. The newest live pinned story leads; "
+            "a scheduled one takes over when it goes live. Without any, the newest story leads."
+        ),
+    )
+    top_story_rank = models.PositiveSmallIntegerField(
+        _("top story slot"),
+        null=True,
+        blank=True,
+        choices=[(slot, format_lazy("{} {}", _("Top story"), slot)) for slot in range(1, TOP_STORY_SLOTS + 1)],
+        help_text=_("Pin among the top stories under the lead, in this order. Empty slots fill with the newest."),
+    )
+    is_breaking = models.BooleanField(
+        _("breaking news"), default=False, help_text=_("Show a banner linking to this story across the whole site.")
+    )
+    breaking_until = models.DateTimeField(
+        _("banner until"),
+        null=True,
+        blank=True,
+        help_text=_("The banner disappears at this time. Leave empty to keep it until you untick “breaking news”."),
+    )
 
     comments_open = models.BooleanField(_("comments open"), default=True)
     comment_moderation = models.CharField(
@@ -113,6 +282,7 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+    history = ARTICLE_HISTORY
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -121,6 +291,13 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_published_idx"),
             models.Index(fields=["category", "status", "-published_at"], name="article_category_published_idx"),
+            # The banner and the home page's pins look for a few flagged rows among many: partial indexes.
+            models.Index(fields=["-published_at"], condition=Q(is_breaking=True), name="article_breaking_idx"),
+            models.Index(
+                fields=["-published_at"],
+                condition=Q(is_featured=True) | Q(top_story_rank__isnull=False),
+                name="article_pinned_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -148,3 +325,71 @@ class Article(models.Model):
     @property
     def is_live(self):
         return self.status == self.Status.PUBLISHED and not self.is_scheduled
+
+    @cached_property
+    def credited_authors(self):
+        """Return the authors in byline order, from `with_credits()` when the query loaded them."""
+        if not hasattr(self, "authors_data"):
+            return list(Author.objects.filter(bylines__article=self).order_by("bylines__position", "bylines__pk"))
+        rows = sorted(self.authors_data or [], key=lambda row: (row["position"], row["id"]))
+        return [Author(pk=row["id"], name=row["name"], slug=row["slug"]) for row in rows]
+
+    @cached_property
+    def notes(self):
+        """Return the corrections and updates, oldest first, from `with_credits()` when the query loaded them."""
+        if not hasattr(self, "notes_data"):
+            return list(self.corrections.all())
+        notes = [
+            Correction(
+                pk=row["id"], article=self, kind=row["kind"], text=row["text"], created_at=_aware(row["created_at"])
+            )
+            for row in self.notes_data or []
+        ]
+        return sorted(notes, key=lambda note: (note.created_at, note.pk))
+
+    @property
+    def last_noted_at(self):
+        """Return the time of the newest correction or update: the “Updated 14:05” at the top of the story."""
+        return self.notes[-1].created_at if self.notes else None
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        """Return the corrections readers see on /corrections/: those of published articles, newest first."""
+        return (
+            self.filter(kind=Correction.Kind.CORRECTION, article__in=Article.objects.published())
+            .select_related("article__category")
+            .defer("article__body", "article__body_html")
+            .order_by("-created_at", "-pk")
+        )
+
+
+class Correction(models.Model):
+    """A correction or update note shown at the end of an article; corrections are also listed site-wide."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        UPDATE = "update", _("Update")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(
+        _("note"),
+        max_length=1000,
+        help_text=_("What was wrong and what is right now, or what changed. Shown as written."),
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("correction or update")
+        verbose_name_plural = _("corrections and updates")
+        indexes = [models.Index(fields=["kind", "-created_at"], name="correction_recent_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#corrections"

@@ -6,8 +6,14 @@ from . import views
 
 app_name = "articles"
 
+# Fixed names first (they are in models.RESERVED_SLUGS, so no category can take them), then /<category>/….
+# Reader pages are the same for everyone and may be cached whole; the staff preview never is.
 urlpatterns = [
     path("", public_page(views.HomeView.as_view()), name="home"),
+    path("authors/", public_page(views.AuthorListView.as_view()), name="authors"),
+    path("authors/<slug:slug>/", public_page(views.AuthorView.as_view()), name="author"),
+    path("corrections/", public_page(views.CorrectionListView.as_view()), name="corrections"),
+    path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
     path("<slug:category>/", public_page(views.CategoryView.as_view()), name="category"),
     path("<slug:category>/<slug:slug>/", public_page(views.ArticleView.as_view()), name="article"),
 ]

@@ -1,32 +1,57 @@
-"""Reader pages: home, category and article. Each reads through `Article.objects.published()`."""
+"""Reader pages (home, category, article, authors, corrections) and the staff preview.
+
+Reader pages read through `Article.objects.published()`. The preview is the one page that shows what readers
+cannot see yet: staff only (everyone else gets 404), never cached, never indexed.
+"""
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Article, Category
+from . import publishing
+from .models import TOP_STORY_SLOTS, Article, Author, Category, Correction
 
-# How many recent articles the home page draws its lead, latest list and sections from.
+# How many recent articles the home page draws its lead, top stories, latest list and sections from.
 HOME_POOL_SIZE = 60
 HOME_LATEST_SIZE = 8
 HOME_SECTION_SIZE = 4
+# Pins are few; the bound keeps forgotten ones from growing the query.
+HOME_PINNED_LIMIT = 20
 
 
 class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        """Build the lead, the latest list and per-category sections from one query."""
-        pool = list(Article.objects.published().teasers()[:HOME_POOL_SIZE])
-        lead = next((article for article in pool if article.is_featured), pool[0] if pool else None)
-        rest = [article for article in pool if article is not lead]
+        """Build lead, top stories, latest and sections from two queries: the pins and the newest stories."""
+        published = Article.objects.published().teasers()
+        pinned = list(published.pinned().order_by("-published_at", "-pk")[:HOME_PINNED_LIMIT])
+        pool = list(published[:HOME_POOL_SIZE])
+        lead = next((article for article in pinned if article.is_featured), pool[0] if pool else None)
+        ranked = sorted(
+            (article for article in pinned if article.top_story_rank and article != lead),
+            key=lambda article: article.top_story_rank,  # stable: the newest first within a slot
+        )
+        top = ranked[:TOP_STORY_SLOTS]
+        for article in pool:
+            if len(top) >= TOP_STORY_SLOTS:
+                break
+            if article != lead and article not in top:
+                top.append(article)
+        shown = {lead, *top}
+        rest = [article for article in pool if article not in shown]
         sections = {}
         for article in rest[HOME_LATEST_SIZE:]:
             section = sections.setdefault(article.category_id, {"category": article.category, "articles": []})
             if len(section["articles"]) < HOME_SECTION_SIZE:
                 section["articles"].append(article)
         ordered_sections = sorted(sections.values(), key=lambda s: (s["category"].position, s["category"].name))
-        return super().get_context_data(lead=lead, latest=rest[:HOME_LATEST_SIZE], sections=ordered_sections, **kwargs)
+        return super().get_context_data(
+            lead=lead, top_stories=top, latest=rest[:HOME_LATEST_SIZE], sections=ordered_sections, **kwargs
+        )
 
 
 class CategoryView(ListView):
@@ -48,7 +73,7 @@ class ArticleView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("category")
+        return Article.objects.published().select_related("category").with_credits()
 
     def get(self, request, *args, **kwargs):
         """Serve the article, or send the reader to its canonical URL when the category segment is wrong."""
@@ -57,3 +82,71 @@ class ArticleView(DetailView):
             return redirect(self.object, permanent=True)
         context = self.get_context_data(object=self.object, current_category_slug=self.object.category.slug)
         return self.render_to_response(context)
+
+
+def can_preview(user) -> bool:
+    """Tell whether a user may preview unpublished articles: active staff who may see articles in the admin."""
+    return user.is_active and user.is_staff and user.has_perm("articles.view_article")
+
+
+@method_decorator(never_cache, name="dispatch")
+class ArticlePreviewView(DetailView):
+    """Show any article exactly as readers will see it, to staff only, never cached and never indexed."""
+
+    template_name = "articles/article_detail.html"
+
+    def get_queryset(self):
+        if not can_preview(self.request.user):
+            raise Http404  # not 403 and no login redirect: readers learn nothing about unpublished stories
+        return Article.objects.select_related("category").with_credits()
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        return super().get_context_data(
+            preview=True,
+            preview_state=publishing.state(article),
+            noindex=True,
+            current_category_slug=article.category.slug,
+            **kwargs,
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+class AuthorListView(ListView):
+    template_name = "articles/author_list.html"
+    context_object_name = "authors"
+    queryset = Author.objects.only("name", "slug", "bio", "photo", "photo_width", "photo_height", "photo_renditions")
+
+
+class AuthorView(ListView):
+    """An author's page: who they are, and their published articles, newest first."""
+
+    template_name = "articles/author_detail.html"
+    context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return Article.objects.published().teasers().filter(bylines__author=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+class CorrectionListView(ListView):
+    """Recent corrections across the site, newest first: the newsroom's public record of its mistakes."""
+
+    template_name = "articles/correction_list.html"
+    context_object_name = "corrections"
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        return Correction.objects.public()

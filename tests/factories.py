@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, Category
+from articles.models import Article, Author, Byline, Category, Correction
+from articles.richtext import render_markdown
 from comments.text import render_comment_body
 
 
@@ -27,11 +28,14 @@ class CategoryFactory(factory.django.DjangoModelFactory):
 class ArticleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Article
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Headline number {n}")
     slug = factory.Sequence(lambda n: f"headline-{n}")
     standfirst = factory.Sequence(lambda n: f"The teaser sentence of story {n}.")
     body = "First paragraph.\n\nSecond paragraph."
+    # What articles.services stores on save: the rendered body.
+    body_html = factory.LazyAttribute(lambda article: render_markdown(article.body))
     byline = "Maya Okafor"
     category = factory.SubFactory(CategoryFactory)
     status = Article.Status.PUBLISHED
@@ -40,6 +44,31 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     class Params:
         draft = factory.Trait(status=Article.Status.DRAFT, published_at=None)
         scheduled = factory.Trait(published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(hours=3)))
+
+    @factory.post_generation
+    def authors(self, create, authors, **kwargs):
+        """`ArticleFactory(authors=[a, b])` credits them in that order."""
+        for position, author in enumerate(authors or []):
+            Byline.objects.create(article=self, author=author, position=position)
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Writer {n}")
+    slug = factory.Sequence(lambda n: f"writer-{n}")
+    bio = "Reports on the region for Newsportal."
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Correction
+
+    article = factory.SubFactory(ArticleFactory)
+    kind = Correction.Kind.CORRECTION
+    text = "An earlier version of this story gave the wrong date."
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -2,8 +2,11 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
+from articles.images import SMALL_RENDITION_WIDTH
 from articles.models import Article
 
 register = template.Library()
@@ -36,3 +39,48 @@ def pubtime(value):
     if value is None:
         return ""
     return format_html('<time datetime="{}">{}</time>', value.isoformat(), newstime(value))
+
+
+def join_names(names):
+    """Join already-escaped names as a byline reads: `A`, `A and B`, `A, B and C`."""
+    if len(names) <= 1:
+        return mark_safe("".join(names))  # noqa: S308 - each name was built with format_html
+    return format_html("{} {} {}", mark_safe(", ".join(names[:-1])), _("and"), names[-1])  # noqa: S308 - as above
+
+
+@register.simple_tag
+def byline(article):
+    """Render `By A and B` with links to the authors' pages, or the credit line when no author is set."""
+    authors = article.credited_authors
+    if authors:
+        names = [format_html('<a href="{}">{}</a>', author.get_absolute_url(), author.name) for author in authors]
+        return format_html('{} <span class="byline">{}</span>', _("By"), join_names(names))
+    if article.byline:
+        return format_html('{} <span class="byline">{}</span>', _("By"), article.byline)
+    return ""
+
+
+@register.inclusion_tag("includes/picture.html")
+def picture(
+    image, renditions, alt="", sizes="100vw", small=False, loading="lazy", css_class="", width=None, height=None
+):
+    """Render an image as <picture> with WebP and JPEG srcsets of its renditions (`small`: the 480 px ones only).
+
+    Images stored before renditions existed fall back to a plain <img> of the original.
+    """
+    chosen = [entry for entry in renditions or [] if not small or entry["width"] <= SMALL_RENDITION_WIDTH]
+    chosen = chosen or (renditions or [])[:1]
+    context = {"alt": alt, "sizes": sizes, "loading": loading, "css_class": css_class, "renditions": bool(chosen)}
+    if not chosen:
+        context.update(src=image.url, width=width, height=height)
+        return context
+    storage = image.storage
+    largest = chosen[-1]
+    context.update(
+        src=storage.url(largest["jpeg"]),
+        width=largest["width"],
+        height=largest["height"],
+        webp_srcset=format_html_join(", ", "{} {}w", ((storage.url(e["webp"]), e["width"]) for e in chosen)),
+        jpeg_srcset=format_html_join(", ", "{} {}w", ((storage.url(e["jpeg"]), e["width"]) for e in chosen)),
+    )
+    return context

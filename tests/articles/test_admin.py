@@ -7,12 +7,37 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import ArticleFactory, CategoryFactory, jpeg_upload
+from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, jpeg_upload
 
 pytestmark = pytest.mark.django_db
 
+ADD_URL = "/admin/articles/article/add/"
+
+
+@pytest.fixture
+def new_article_data(client, editor, category, admin_form):
+    """Return the add form as an editor fills it in: headline, standfirst, body and one author."""
+    client.force_login(editor)
+    author = AuthorFactory(name="Maya Okafor", slug="maya-okafor")
+
+    def fill(**overrides):
+        data = admin_form(ADD_URL) | {
+            "title": "Council approves new library",
+            "slug": "council-approves-new-library",
+            "category": str(category.pk),
+            "standfirst": "The library opens next spring.",
+            "body": "A paragraph.",
+            "status": "published",
+            "bylines-0-author": str(author.pk),
+            "bylines-0-position": "0",
+        }
+        return data | overrides
+
+    return fill
+
 
 def article_form_data(category, **overrides):
+    """Return a complete add/change form without reading the page (for users who may not open it)."""
     data = {
         "title": "Council approves new library",
         "slug": "council-approves-new-library",
@@ -28,25 +53,28 @@ def article_form_data(category, **overrides):
         "published_at_1": "",
         "comments_open": "on",
         "comment_moderation": "",
+        "bylines-TOTAL_FORMS": "0",
+        "bylines-INITIAL_FORMS": "0",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
     }
     return data | overrides
 
 
-def test_editor_creates_and_publishes_an_article(client, editor, category):
-    client.force_login(editor)
-    response = client.post("/admin/articles/article/add/", article_form_data(category))
+def test_editor_creates_and_publishes_an_article(client, new_article_data):
+    response = client.post(ADD_URL, new_article_data())
     assert response.status_code == 302, response.content.decode()[:2000]
     story = Article.objects.get(slug="council-approves-new-library")
     assert story.is_live
+    assert [author.name for author in story.credited_authors] == ["Maya Okafor"]
     assert client.logout() is None
     assert client.get(story.get_absolute_url()).status_code == 200
 
 
-def test_editor_schedules_an_article(client, editor, category):
-    client.force_login(editor)
+def test_editor_schedules_an_article(client, new_article_data):
     later = timezone.localtime(timezone.now() + timedelta(days=1))
-    data = article_form_data(category, published_at_0=later.strftime("%d/%m/%Y"), published_at_1="18:56:00")
-    assert client.post("/admin/articles/article/add/", data).status_code == 302
+    data = new_article_data(published_at_0=later.strftime("%d/%m/%Y"), published_at_1="18:56:00")
+    assert client.post(ADD_URL, data).status_code == 302
     story = Article.objects.get(slug="council-approves-new-library")
     assert story.is_scheduled
     listing = client.get("/admin/articles/article/").content.decode()
@@ -55,20 +83,17 @@ def test_editor_schedules_an_article(client, editor, category):
     assert client.get(story.get_absolute_url()).status_code == 404
 
 
-def test_editor_edits_an_article(client, editor, article):
+def test_editor_edits_an_article(client, editor, article, admin_form):
     client.force_login(editor)
-    data = article_form_data(article.category, title="A corrected headline", slug=article.slug)
-    data["published_at_0"] = timezone.localtime(article.published_at).strftime("%d/%m/%Y")
-    data["published_at_1"] = timezone.localtime(article.published_at).strftime("%H:%M:%S")
-    assert client.post(f"/admin/articles/article/{article.pk}/change/", data).status_code == 302
+    url = f"/admin/articles/article/{article.pk}/change/"
+    data = admin_form(url) | {"title": "A corrected headline"}
+    assert client.post(url, data).status_code == 302
     article.refresh_from_db()
     assert article.title == "A corrected headline"
 
 
-def test_lead_image_needs_alt_text(client, editor, category):
-    client.force_login(editor)
-    data = article_form_data(category, image=jpeg_upload())
-    response = client.post("/admin/articles/article/add/", data)
+def test_lead_image_needs_alt_text(client, new_article_data):
+    response = client.post(ADD_URL, new_article_data(image=jpeg_upload(), image_alt=""))
     assert response.status_code == 200
     assert "Describe the lead image" in response.content.decode()
     assert not Article.objects.exists()
@@ -80,7 +105,7 @@ def test_article_list_shows_state_filters_and_search(client, editor, category):
     ArticleFactory(category=CategoryFactory(), title="Future story", scheduled=True)
     client.force_login(editor)
     html = client.get("/admin/articles/article/").content.decode()
-    for text in ("Live", "Draft", "Scheduled for", "By status", "By category", "By publication time"):
+    for text in ("Live", "Draft", "Scheduled for", "By state", "By category", "By publication time"):
         assert text in html
     found = client.get("/admin/articles/article/", {"q": "Future"}).content.decode()
     assert "Future story" in found and "Live story" not in found

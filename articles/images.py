@@ -1,0 +1,142 @@
+"""Lead images and author photos: check an upload, store a clean copy, make renditions for `srcset`.
+
+Every upload is checked before anything reaches media storage: its size in bytes (the limit comes from settings),
+that Pillow recognises it as JPEG, PNG or WebP, its size in pixels (Pillow's decompression-bomb limit and ours),
+and that it decodes completely (a truncated file fails here, not later on a reader's screen). What is stored is
+re-encoded from the pixels alone, turned upright by its EXIF orientation: EXIF (camera, GPS location), XMP and
+comments never reach storage. Only an RGB colour profile is kept, so colours stay right.
+"""
+
+import warnings
+from io import BytesIO
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Pillow format → (file extension, content type) of the formats we accept and store.
+FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": ("webp", "image/webp")}
+# Widths of the renditions made for srcset; none is wider than the original.
+RENDITION_WIDTHS = (480, 960, 1600)
+SMALL_RENDITION_WIDTH = 480
+JPEG_QUALITY = 85
+WEBP_QUALITY = 80
+
+
+def clean_upload(upload) -> SimpleUploadedFile:
+    """Check an uploaded image and return a clean, upright copy without metadata, or raise ValidationError."""
+    limit = settings.IMAGE_UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("This file is %(size)s; images may be at most %(limit)s. Export a smaller version and upload that."),
+            code="file_too_large",
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+        )
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns between one and two times its pixel limit; we refuse those images too.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                if image.format not in FORMATS:
+                    raise ValidationError(
+                        _("This is a %(format)s file. Upload a JPEG, PNG or WebP image."),
+                        code="image_format",
+                        params={"format": image.format},
+                    )
+                _check_pixels(*image.size)
+                image.load()
+                source_format = image.format
+                clean = _strip(image)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ValidationError(
+            _("This image has more pixels than we can safely process. Upload a smaller image."), code="image_bomb"
+        ) from error
+    except UnidentifiedImageError as error:
+        raise ValidationError(
+            _("This file is not an image we can read. Upload a JPEG, PNG or WebP image."), code="not_an_image"
+        ) from error
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
+        if "truncated" in str(error).lower():
+            raise ValidationError(
+                _("This image file is incomplete (cut off before its end). Export it again and upload the new file."),
+                code="image_truncated",
+            ) from error
+        raise ValidationError(
+            _("This image file is damaged and cannot be read. Export it again and upload the new file."),
+            code="image_damaged",
+        ) from error
+    extension, content_type = FORMATS[source_format]
+    stem = slugify(PurePosixPath(upload.name or "image").stem)[:80] or "image"
+    return SimpleUploadedFile(f"{stem}.{extension}", _encode(clean, source_format), content_type=content_type)
+
+
+def _check_pixels(width: int, height: int) -> None:
+    limit = settings.IMAGE_UPLOAD_MAX_PIXELS
+    if width * height > limit:
+        raise ValidationError(
+            _("This image is %(width)d × %(height)d pixels; images may have at most %(megapixels)d megapixels."),
+            code="image_bomb",
+            params={"width": width, "height": height, "megapixels": limit // 1_000_000},
+        )
+
+
+def _strip(image: Image.Image) -> Image.Image:
+    """Return the image upright, as a new image built from its pixels only (no EXIF, XMP or comments)."""
+    upright = ImageOps.exif_transpose(image)
+    has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
+    converted = upright.convert("RGBA" if has_alpha else "RGB")
+    clean = Image.frombytes(converted.mode, converted.size, converted.tobytes())
+    if image.mode in ("RGB", "RGBA") and image.info.get("icc_profile"):
+        clean.info["icc_profile"] = image.info["icc_profile"]
+    return clean
+
+
+def _encode(image: Image.Image, image_format: str, width: int | None = None) -> bytes:
+    """Return the image (scaled to `width` when given) encoded as `image_format`, with no metadata but colour."""
+    if width and width < image.width:
+        image = image.resize((width, max(1, round(image.height * width / image.width))), Image.Resampling.LANCZOS)
+    options = {"icc_profile": image.info["icc_profile"]} if image.info.get("icc_profile") else {}
+    if image_format == "JPEG":
+        if image.mode == "RGBA":
+            # JPEG has no transparency: put the image on white rather than let Pillow drop to black.
+            background = Image.new("RGB", image.size, "white")
+            background.paste(image, mask=image.getchannel("A"))
+            image = background
+        options.update(quality=JPEG_QUALITY, optimize=True, progressive=True)
+    elif image_format == "WEBP":
+        options.update(quality=WEBP_QUALITY, method=4)
+    else:
+        options.update(optimize=True)
+    output = BytesIO()
+    image.save(output, image_format, **options)
+    return output.getvalue()
+
+
+def make_renditions(field_file, widths=RENDITION_WIDTHS) -> list[dict]:
+    """Store WebP and JPEG copies of a stored image at each width (never upscaled) and describe them.
+
+    Returns `[{"width": 480, "height": 270, "webp": name, "jpeg": name}, …]`, narrowest first, for the
+    model's `…_renditions` field; `articles_tags.picture` turns it into `<picture>` with srcset and sizes.
+    """
+    storage = field_file.storage
+    with field_file.open("rb"), Image.open(field_file) as image:
+        image.load()
+        source = image.convert("RGBA" if image.mode in ("RGBA", "LA", "PA") else "RGB")
+        if image.info.get("icc_profile"):
+            source.info["icc_profile"] = image.info["icc_profile"]
+    path = PurePosixPath(field_file.name)
+    renditions = []
+    for width in sorted({min(width, source.width) for width in widths}):
+        entry = {"width": width, "height": max(1, round(source.height * width / source.width))}
+        for image_format, key in (("WEBP", "webp"), ("JPEG", "jpeg")):
+            name = str(path.parent / "renditions" / f"{path.stem}-{width}.{FORMATS[image_format][0]}")
+            entry[key] = storage.save(name, ContentFile(_encode(source, image_format, width)))
+        renditions.append(entry)
+    return renditions

@@ -1,0 +1,84 @@
+"""Editorial rules: what an article needs before it may be published, and how its state reads in the admin.
+
+Scheduling is a query (`Article.objects.published()` compares `published_at` with now), so nothing here runs on a
+timer; these rules only decide what editors are told.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
+
+# Read next, teasers and search results show the standfirst in full; longer ones get cut off mid-sentence.
+STANDFIRST_LIMIT = 160
+# A publication time further ahead than this is most likely a typo (a wrong year or month): warn about it.
+FAR_FUTURE = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class State:
+    """How the admin shows an article's state: a short label and a level for its colour."""
+
+    label: str
+    level: str  # "live", "scheduled", "draft" or "warning"
+
+
+def publication_problems(*, standfirst: str, has_image: bool, image_alt: str, has_byline: bool) -> dict[str, str]:
+    """Return what stops an article from being published, as {field name: message for the editor}."""
+    problems = {}
+    standfirst = (standfirst or "").strip()
+    if not standfirst:
+        problems["standfirst"] = _(
+            "Write a standfirst before publishing: it is the teaser readers see in lists and under Read next."
+        )
+    elif len(standfirst) > STANDFIRST_LIMIT:
+        problems["standfirst"] = _(
+            "The standfirst has %(length)d characters; Read next shows at most %(limit)d. Shorten it before publishing."
+        ) % {"length": len(standfirst), "limit": STANDFIRST_LIMIT}
+    if has_image and not (image_alt or "").strip():
+        problems["image_alt"] = _("Describe the lead image for readers who cannot see it.")
+    if not has_byline:
+        problems["authors"] = _("Add at least one author (or a credit line) before publishing.")
+    return problems
+
+
+def article_problems(article) -> dict[str, str]:
+    """Return the publication problems of a saved article (used by the publish action)."""
+    return publication_problems(
+        standfirst=article.standfirst,
+        has_image=bool(article.image),
+        image_alt=article.image_alt,
+        has_byline=bool(article.byline.strip()) or article.bylines.exists(),
+    )
+
+
+def is_far_future(published_at, now=None) -> bool:
+    """Tell whether a publication time lies so far ahead that it is probably a mistake."""
+    return published_at is not None and published_at > (now or timezone.now()) + FAR_FUTURE
+
+
+def describe_time(moment, now=None) -> str:
+    """Say when: `18:56 today`, `07:00 tomorrow`, or `3 Mar 2027 18:56`, in the site's time zone."""
+    local = timezone.localtime(moment)
+    today = timezone.localtime(now or timezone.now()).date()
+    clock = date_format(local, "H:i")
+    if local.date() == today:
+        return _("%(time)s today") % {"time": clock}
+    if local.date() == today + timedelta(days=1):
+        return _("%(time)s tomorrow") % {"time": clock}
+    return date_format(local, "j M Y H:i")
+
+
+def state(article, now=None) -> State:
+    """Return the admin state of an article: Live, Scheduled for …, Draft, or a far-future warning."""
+    now = now or timezone.now()
+    if article.status == article.Status.DRAFT:
+        return State(_("Draft"), "draft")
+    if article.published_at is not None and article.published_at > now:
+        when = describe_time(article.published_at, now)
+        if is_far_future(article.published_at, now):
+            return State(_("Scheduled for %(when)s: far in the future, check the date") % {"when": when}, "warning")
+        return State(_("Scheduled for %(when)s") % {"when": when}, "scheduled")
+    return State(_("Live"), "live")
