@@ -192,8 +192,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         """Sum up an admin save for the revision list: which fields and inlines changed."""
         if not change:
             return str(_("Created"))
-        changed = [str(form.fields[name].label) for name in form.changed_data if name in form.fields]
-        changed += [str(formset.model._meta.verbose_name_plural) for formset in formsets if formset.has_changed()]
+        changed = [str(form.fields[name].label).lower() for name in form.changed_data if name in form.fields]
+        changed += ["authors" if formset.model is Byline else "notes" for formset in formsets if formset.has_changed()]
         return str(_("Changed %(fields)s") % {"fields": ", ".join(changed)}) if changed else str(_("Saved unchanged"))
 
     def response_add(self, request, obj, post_url_continue=None):

@@ -37,7 +37,8 @@ class ArticleAdminForm(forms.ModelForm):
             self.add_error("image_alt", _("Describe the lead image for readers who cannot see it."))
         if cleaned.get("status") == Article.Status.PUBLISHED:
             if not cleaned.get("published_at"):
-                cleaned["published_at"] = timezone.now()
+                # Whole seconds, as the form shows them: saving the form again then changes nothing.
+                cleaned["published_at"] = timezone.now().replace(microsecond=0)
             problems = publishing.publication_problems(
                 standfirst=cleaned.get("standfirst", ""),
                 has_image=bool(image),

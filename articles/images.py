@@ -81,9 +81,9 @@ def _check_pixels(width: int, height: int) -> None:
     limit = settings.IMAGE_UPLOAD_MAX_PIXELS
     if width * height > limit:
         raise ValidationError(
-            _("This image is %(width)d × %(height)d pixels; images may have at most %(megapixels)d megapixels."),
+            _("This image is %(width)d × %(height)d pixels; images may have at most %(megapixels)s megapixels."),
             code="image_bomb",
-            params={"width": width, "height": height, "megapixels": limit // 1_000_000},
+            params={"width": width, "height": height, "megapixels": f"{limit / 1_000_000:g}"},
         )
 
 

@@ -106,7 +106,7 @@ def article_publish(*, article: Article, user=None, when: datetime | None = None
     if problems:
         raise ValidationError(list(problems.values()))
     article.status = Article.Status.PUBLISHED
-    article.published_at = when or timezone.now()
+    article.published_at = when or timezone.now().replace(microsecond=0)
     return article_save(article=article, user=user, reason=_("Published"))
 
 

@@ -2,6 +2,10 @@ from html.parser import HTMLParser
 
 import pytest
 
+from tests.factories import AuthorFactory
+
+ADD_URL = "/admin/articles/article/add/"
+
 
 class FormReader(HTMLParser):
     """Collect what a browser would submit from the first form with the given id: values as rendered."""
@@ -62,3 +66,25 @@ def admin_form(client):
         return reader.data
 
     return read
+
+
+@pytest.fixture
+def new_article_data(client, editor, category, admin_form):
+    """Return the add form as an editor fills it in: headline, standfirst, body and one author."""
+    client.force_login(editor)
+    author = AuthorFactory(name="Maya Okafor", slug="maya-okafor")
+
+    def fill(**overrides):
+        data = admin_form(ADD_URL) | {
+            "title": "Council approves new library",
+            "slug": "council-approves-new-library",
+            "category": str(category.pk),
+            "standfirst": "The library opens next spring.",
+            "body": "A paragraph.",
+            "status": "published",
+            "bylines-0-author": str(author.pk),
+            "bylines-0-position": "0",
+        }
+        return data | overrides
+
+    return fill

@@ -7,33 +7,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, jpeg_upload
+from tests.articles.conftest import ADD_URL
+from tests.factories import ArticleFactory, CategoryFactory, jpeg_upload
 
 pytestmark = pytest.mark.django_db
-
-ADD_URL = "/admin/articles/article/add/"
-
-
-@pytest.fixture
-def new_article_data(client, editor, category, admin_form):
-    """Return the add form as an editor fills it in: headline, standfirst, body and one author."""
-    client.force_login(editor)
-    author = AuthorFactory(name="Maya Okafor", slug="maya-okafor")
-
-    def fill(**overrides):
-        data = admin_form(ADD_URL) | {
-            "title": "Council approves new library",
-            "slug": "council-approves-new-library",
-            "category": str(category.pk),
-            "standfirst": "The library opens next spring.",
-            "body": "A paragraph.",
-            "status": "published",
-            "bylines-0-author": str(author.pk),
-            "bylines-0-position": "0",
-        }
-        return data | overrides
-
-    return fill
 
 
 def article_form_data(category, **overrides):

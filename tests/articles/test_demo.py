@@ -1,8 +1,9 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 
-from articles.models import Article, Category
+from articles.models import Article, Author, Category, Correction
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +32,26 @@ def test_demo_is_idempotent_and_fills_every_page(client, settings, capsys):
     article_html = client.get(story.get_absolute_url()).content.decode()
     assert "Read next" in article_html
     assert story.image and story.image_alt in article_html.replace("&#x27;", "'")
+
+
+def test_demo_shows_the_newsroom_tools(client, settings):
+    settings.DEBUG = True
+    call_command("demo")
+    joint = Article.objects.annotate(credits=Count("bylines")).filter(credits__gte=2).get()
+    joint_html = client.get(joint.get_absolute_url()).content.decode()
+    assert ' and <a href="/authors/' in joint_html and "<h2>What happens next</h2>" in joint_html
+    assert "Updated" in joint_html and '<source type="image/webp"' in joint_html
+
+    correction = Correction.objects.get(kind=Correction.Kind.CORRECTION)
+    assert correction.text[:40] in client.get("/corrections/").content.decode().replace("&#x27;", "'")
+
+    home = client.get("/").content.decode()
+    lead = home.split('aria-label="Lead story"')[1].split("</section>")[0]
+    pinned = Article.objects.published().get(is_featured=True)
+    assert pinned.title in lead and 'aria-label="Breaking news"' in home
+    author = Author.objects.get(slug="maya-okafor")
+    assert author.photo and author.bio in client.get(author.get_absolute_url()).content.decode()
+    assert all(article.history.exists() for article in Article.objects.all())
 
 
 def test_demo_accounts_can_log_in(client, settings, capsys):

@@ -1,24 +1,40 @@
-"""Reader pages run a small, fixed number of queries whatever the number of articles."""
+"""Reader pages run a small, fixed number of queries whatever the number of articles, authors and notes."""
 
 import pytest
 
-from tests.factories import ArticleFactory, CategoryFactory
+from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, CommentFactory, CorrectionFactory
 
 pytestmark = pytest.mark.django_db
 
-ARTICLE_PAGE_BUDGET = 5  # article, Read next, navigation, comment count, comment page
-LIST_PAGE_BUDGET = 4
+# Article: the article with its authors and notes, navigation with the breaking banner, Read next, and the
+# comment section's two (count, one page of threads).
+ARTICLE_PAGE_BUDGET = 5
+LIST_PAGE_BUDGET = 4  # home: chrome, pins, newest stories; category, author, corrections: chrome, object, count, page
 
 
 @pytest.fixture(params=[1, 40], ids=["few-articles", "many-articles"])
 def archive(request):
+    """Articles that use every feature a reader page shows: authors, notes, pins, a banner and comments."""
     categories = [CategoryFactory() for _ in range(4)]
-    return [ArticleFactory(category=categories[n % 4]) for n in range(request.param)]
+    writers = [AuthorFactory() for _ in range(3)]
+    articles = [
+        ArticleFactory(category=categories[n % 4], authors=[writers[n % 3], writers[(n + 1) % 3]])
+        for n in range(request.param)
+    ]
+    first = articles[0]
+    first.is_featured = first.is_breaking = True
+    first.top_story_rank = 1
+    first.save()
+    CorrectionFactory(article=first)
+    CorrectionFactory(article=first, kind="update")
+    CommentFactory(article=first)
+    return articles
 
 
 def test_article_page_query_budget(client, archive, django_assert_max_num_queries):
     with django_assert_max_num_queries(ARTICLE_PAGE_BUDGET):
-        assert client.get(archive[0].get_absolute_url()).status_code == 200
+        html = client.get(archive[0].get_absolute_url()).content.decode()
+    assert "Updated" in html and "Breaking" in html and " and " in html  # the features were on the page
 
 
 def test_home_page_query_budget(client, archive, django_assert_max_num_queries):
@@ -29,3 +45,14 @@ def test_home_page_query_budget(client, archive, django_assert_max_num_queries):
 def test_category_page_query_budget(client, archive, django_assert_max_num_queries):
     with django_assert_max_num_queries(LIST_PAGE_BUDGET):
         assert client.get(archive[0].category.get_absolute_url()).status_code == 200
+
+
+def test_author_page_query_budget(client, archive, django_assert_max_num_queries):
+    author = archive[0].credited_authors[0]
+    with django_assert_max_num_queries(LIST_PAGE_BUDGET):
+        assert client.get(f"/authors/{author.slug}/").status_code == 200
+
+
+def test_corrections_page_query_budget(client, archive, django_assert_max_num_queries):
+    with django_assert_max_num_queries(LIST_PAGE_BUDGET):
+        assert client.get("/corrections/").status_code == 200

@@ -1,0 +1,179 @@
+"""Lead images and author photos: every bad upload gets a form error and leaves nothing in media storage;
+stored images are upright and carry no EXIF; renditions feed srcset/sizes, with the small ones in lists."""
+
+import struct
+import zlib
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import ExifTags, Image
+
+from articles import services
+from articles.models import Article, Author
+from tests.articles.conftest import ADD_URL
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def encoded(size=(400, 300), image_format="JPEG", noise=False, **save_options):
+    """Return the bytes of an image; `noise` makes it incompressible (so cutting it really cuts pixels)."""
+    image = Image.effect_noise(size, 80).convert("RGB") if noise else Image.new("RGB", size, "teal")
+    output = BytesIO()
+    image.save(output, image_format, **save_options)
+    return output.getvalue()
+
+
+def upload(data, name="lead.jpg", content_type="image/jpeg"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def png_claiming(width, height):
+    """Return a tiny PNG whose header claims width × height pixels: a decompression bomb in miniature."""
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0")) + chunk(b"IEND", b"")
+
+
+def stored_files(settings):
+    media = Path(settings.MEDIA_ROOT)
+    return sorted(str(path.relative_to(media)) for path in media.rglob("*") if path.is_file())
+
+
+def post_with_image(client, new_article_data, image):
+    return client.post(ADD_URL, new_article_data(image=image, image_alt="A picture"))
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("not-an-image", "This file is not an image we can read"),
+        ("truncated", "This image file is incomplete"),
+        ("bomb", "more pixels than we can safely process"),
+        ("too-many-pixels", "images may have at most 0.01 megapixels"),
+        ("too-large", "images may be at most 2.0\u00a0KB"),
+        ("wrong-format", "This is a GIF file. Upload a JPEG, PNG or WebP image."),
+    ],
+)
+def test_bad_upload_gets_a_form_error_and_stores_nothing(client, new_article_data, settings, case, message):
+    settings.IMAGE_UPLOAD_MAX_BYTES = 2048 if case == "too-large" else settings.IMAGE_UPLOAD_MAX_BYTES
+    settings.IMAGE_UPLOAD_MAX_PIXELS = 10_000 if case == "too-many-pixels" else settings.IMAGE_UPLOAD_MAX_PIXELS
+    files = {
+        "not-an-image": lambda: upload(b"Dear editor, this is a letter, not a picture.\n" * 20, "letter.jpg"),
+        "truncated": lambda: upload(encoded(noise=True)[:6000], "cut.jpg"),
+        "bomb": lambda: upload(png_claiming(100_000, 100_000), "bomb.png", "image/png"),
+        "too-many-pixels": lambda: upload(encoded((200, 200))),
+        "too-large": lambda: upload(encoded(noise=True)),
+        "wrong-format": lambda: upload(encoded((20, 20), "GIF"), "animation.gif", "image/gif"),
+    }
+    response = post_with_image(client, new_article_data, files[case]())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html, html[html.find("errorlist") - 200 : html.find("errorlist") + 400]
+    assert not Article.objects.exists()
+    assert stored_files(settings) == []
+
+
+def test_uploads_between_one_and_two_times_pillows_limit_are_refused_too(client, new_article_data, monkeypatch):
+    # Pillow only warns there; a warning must not let the image through.
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 50_000)
+    response = post_with_image(client, new_article_data, upload(encoded((300, 300))))
+    assert "more pixels than we can safely process" in response.content.decode()
+
+
+def gps_photo():
+    """Return a JPEG as a phone writes it: sideways pixels with orientation 6, camera make, GPS position, comment."""
+    image = Image.new("RGB", (300, 200), "blue")
+    image.paste((220, 0, 0), (0, 0, 150, 200))  # left half red: after turning upright it is the top half
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    exif[ExifTags.Base.Make] = "SnoopCam"
+    exif[ExifTags.IFD.GPSInfo] = {
+        ExifTags.GPS.GPSLatitudeRef: "N",
+        ExifTags.GPS.GPSLatitude: (51.0, 30.0, 12.0),
+        ExifTags.GPS.GPSLongitudeRef: "W",
+        ExifTags.GPS.GPSLongitude: (0.0, 7.0, 39.0),
+    }
+    output = BytesIO()
+    image.save(output, "JPEG", exif=exif, comment=b"taken at the secret source's flat")
+    return output.getvalue()
+
+
+def test_stored_image_is_upright_and_has_no_exif_or_location(client, new_article_data, settings):
+    assert post_with_image(client, new_article_data, upload(gps_photo(), "IMG_0042.JPG")).status_code == 302
+    article = Article.objects.get()
+    media = Path(settings.MEDIA_ROOT)
+    stored = [media / article.image.name] + [
+        media / r[key] for r in article.image_renditions for key in ("webp", "jpeg")
+    ]
+    for path in stored:
+        raw = path.read_bytes()
+        assert b"SnoopCam" not in raw and b"secret source" not in raw and b"Exif" not in raw, path.name
+        with Image.open(path) as image:
+            assert not image.getexif(), path.name
+            assert image.width < image.height, path.name  # turned upright: portrait
+    with Image.open(media / article.image.name) as image:
+        rgb = image.convert("RGB")
+        assert (article.image_width, article.image_height) == (200, 300)
+        assert rgb.getpixel((100, 20))[0] > 150 and rgb.getpixel((100, 280))[2] > 150  # red on top, blue below
+    assert article.image.name.startswith("articles/") and article.image.name.endswith(".jpg")
+
+
+def test_renditions_keep_aspect_ratio_and_never_upscale(client, new_article_data, settings):
+    assert (
+        post_with_image(client, new_article_data, upload(encoded((2000, 1000), "PNG"), "wide.png")).status_code == 302
+    )
+    article = Article.objects.get()
+    media = Path(settings.MEDIA_ROOT)
+    assert [(r["width"], r["height"]) for r in article.image_renditions] == [(480, 240), (960, 480), (1600, 800)]
+    for rendition in article.image_renditions:
+        for key, image_format in (("webp", "WEBP"), ("jpeg", "JPEG")):
+            with Image.open(media / rendition[key]) as image:
+                assert image.format == image_format
+                assert image.size == (rendition["width"], rendition["height"])
+
+    small = ArticleFactory(title="Small picture")
+    small.image = upload(encoded((600, 400)), "small.jpg")
+    services.article_save(article=small)
+    assert [(r["width"], r["height"]) for r in small.image_renditions] == [(480, 320), (600, 400)]
+
+
+def test_pages_use_srcset_and_lists_use_the_small_renditions(client, new_article_data, settings):
+    data = new_article_data(image=upload(encoded((2000, 1000))), image_alt="Harbour at dawn")
+    assert client.post(ADD_URL, data).status_code == 302
+    story = Article.objects.get()
+    client.logout()
+    other = ArticleFactory(category=story.category)
+    names = {r["width"]: r for r in story.image_renditions}
+
+    page = client.get(story.get_absolute_url()).content.decode()
+    webp = ", ".join(f"/media/{names[w]['webp']} {w}w" for w in (480, 960, 1600))
+    assert f'<source type="image/webp" srcset="{webp}" sizes="(min-width: 44rem) 42rem, calc(100vw - 2rem)">' in page
+    assert f'src="/media/{names[1600]["jpeg"]}"' in page and 'alt="Harbour at dawn"' in page
+    assert 'width="1600" height="800"' in page
+
+    read_next = client.get(other.get_absolute_url()).content.decode().split('class="read-next"')[1]
+    assert f"/media/{names[480]['webp']} 480w" in read_next
+    assert names[960]["webp"] not in read_next and names[1600]["jpeg"] not in read_next
+
+    listing = client.get(story.category.get_absolute_url()).content.decode()
+    assert f"/media/{names[480]['jpeg']} 480w" in listing and names[960]["jpeg"] not in listing
+
+
+def test_author_photo_is_checked_and_cleaned_like_a_lead_image(client, editor, settings, admin_form):
+    client.force_login(editor)
+    url = "/admin/articles/author/add/"
+    data = admin_form(url, "author_form") | {"name": "Ines Carvalho", "slug": "ines-carvalho"}
+    refused = client.post(url, data | {"photo": upload(b"<svg onload=alert(1)>", "me.svg", "image/svg+xml")})
+    assert "This file is not an image we can read" in refused.content.decode()
+    assert not Author.objects.exists() and stored_files(settings) == []
+
+    assert client.post(url, data | {"photo": upload(gps_photo(), "me.jpg")}).status_code == 302
+    author = Author.objects.get()
+    assert [r["width"] for r in author.photo_renditions] == [200]  # 200 px wide upright: never upscaled
+    assert b"SnoopCam" not in (Path(settings.MEDIA_ROOT) / author.photo.name).read_bytes()
