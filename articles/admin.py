@@ -97,7 +97,7 @@ class StateFilter(admin.SimpleListFilter):
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, CorrectionInline]
-    list_display = ["title", "state", "credits", "category", "published_at", "home_page", "preview_link"]
+    list_display = ["title", "state", "credits", "category", "published_at", "preview_link"]
     list_filter = [StateFilter, "category", "published_at", "is_featured", "is_breaking", "authors"]
     list_select_related = ["category"]
     search_fields = ["title", "slug"]
@@ -140,16 +140,17 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("state"), ordering="status")
     def state(self, article):
-        """Say at a glance whether readers can see the article: Live, Scheduled for …, or Draft."""
+        """Say at a glance whether readers can see the article (Live, Scheduled for …, Draft) and where it is pinned."""
         current = publishing.state(article)
-        return format_html('<span class="article-state article-state--{}">{}</span>', current.level, current.label)
+        label = format_html('<span class="article-state article-state--{}">{}</span>', current.level, current.label)
+        flags = self.home_page(article)
+        return format_html('{}<br><span class="article-pins">{}</span>', label, flags) if flags else label
 
     @admin.display(description=_("byline"))
     def credits(self, article):
         names = [byline.author.name for byline in article.bylines.all()]
         return get_text_list(names, _("and")) if names else article.byline
 
-    @admin.display(description=_("home page"))
     def home_page(self, article):
         flags = []
         if article.is_featured:
