@@ -30,7 +30,7 @@ def test_article_page_shows_the_whole_story(client, category):
     assert "Bridge reopens after repairs</h1>" in html
     assert "Traffic flows again across the river." in html
     assert 'By <span class="byline">Tomas Lind</span>' in html
-    assert f'<time datetime="{story.published_at.isoformat()}">' in html
+    assert f'<time datetime="{story.published_at.isoformat(timespec="seconds")}">' in html
     # Stored without renditions (straight from the factory): the original, with its size against layout shift.
     assert f'src="{story.image.url}" alt="Illustration: a bridge at dusk" width="160" height="90"' in html
     assert "The bridge at dusk." in html and "Newsportal illustration" in html
@@ -70,7 +70,7 @@ def test_home_page_shows_lead_story_and_latest_with_labels_and_times(client, cat
     assert "Pinned lead" in lead_section
     assert html.index(newest.title) < html.index(older.title)
     assert f'<a class="label" href="/{category.slug}/">{category.name}</a>' in html
-    assert f'<time datetime="{newest.published_at.isoformat()}">' in html
+    assert f'<time datetime="{newest.published_at.isoformat(timespec="seconds")}">' in html
 
 
 def test_home_page_without_articles_says_so(client, db):

@@ -32,7 +32,7 @@ def test_read_next_items_link_and_show_label_time_and_teaser(client, article):
     assert f'href="{other.get_absolute_url()}"' in block
     assert f'<span class="label">{other.category.name}</span>' in block
     assert "A teaser worth reading." in block
-    assert f'<time datetime="{other.published_at.isoformat()}">' in block
+    assert f'<time datetime="{other.published_at.isoformat(timespec="seconds")}">' in block
 
 
 def test_read_next_is_absent_when_there_is_nothing_else(client, article):
