@@ -32,6 +32,9 @@
           credentials: "same-origin",
         });
         if (response.redirected) {
+          // Finish reading the answer first: leaving with the body unread makes the browser abort and
+          // report the request as failed.
+          await response.text();
           window.location.assign(response.url);
           return;
         }
