@@ -3,7 +3,6 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from articles.images import SMALL_RENDITION_WIDTH
@@ -53,10 +52,11 @@ def pubtime(value):
 
 
 def join_names(names):
-    """Join already-escaped names as a byline reads: `A`, `A and B`, `A, B and C`."""
+    """Join names (each escaped by format_html) as a byline reads: `A`, `A and B`, `A, B and C`."""
     if len(names) <= 1:
-        return mark_safe("".join(names))  # noqa: S308 - each name was built with format_html
-    return format_html("{} {} {}", mark_safe(", ".join(names[:-1])), _("and"), names[-1])  # noqa: S308 - as above
+        return format_html_join("", "{}", ((name,) for name in names))
+    head = format_html_join(", ", "{}", ((name,) for name in names[:-1]))
+    return format_html("{} {} {}", head, _("and"), names[-1])
 
 
 @register.simple_tag
