@@ -289,8 +289,10 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_published_idx"),
-            models.Index(fields=["category", "status", "-published_at"], name="article_category_published_idx"),
+            # Both serve published() in reader order (-published_at, -pk) without sorting, and cover the keys
+            # that deep pages skip over (see articles/pagination.py).
+            models.Index(fields=["status", "-published_at", "-id"], name="article_published_idx"),
+            models.Index(fields=["category", "status", "-published_at", "-id"], name="article_category_published_idx"),
             # The banner and the home page's pins look for a few flagged rows among many: partial indexes.
             models.Index(fields=["-published_at"], condition=Q(is_breaking=True), name="article_breaking_idx"),
             models.Index(

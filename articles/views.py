@@ -13,6 +13,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import publishing
 from .models import TOP_STORY_SLOTS, Article, Author, Category, Correction
+from .pagination import DeferredJoinPaginator
 
 # How many recent articles the home page draws its lead, top stories, latest list and sections from.
 HOME_POOL_SIZE = 60
@@ -57,6 +58,7 @@ class HomeView(TemplateView):
 class CategoryView(ListView):
     template_name = "articles/category_detail.html"
     context_object_name = "articles"
+    paginator_class = DeferredJoinPaginator
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
@@ -127,6 +129,7 @@ class AuthorView(ListView):
 
     template_name = "articles/author_detail.html"
     context_object_name = "articles"
+    paginator_class = DeferredJoinPaginator
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
