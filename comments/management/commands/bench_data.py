@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
-from articles.models import Article, Category
+from articles.models import Article, Author, Byline, Category
 from comments.models import Comment
 from comments.text import render_comment_body
 
@@ -52,6 +52,10 @@ class Command(BaseCommand):
         # Newest first is the order readers see; spread over the last three years.
         span = timedelta(days=3 * 365).total_seconds()
 
+        authors = [
+            Author.objects.get_or_create(slug=f"bench-reporter-{n}", defaults={"name": f"Bench Reporter {n}"})[0]
+            for n in range(20)
+        ]
         article_ids = []
         for start in range(0, articles, BATCH):
             batch = []
@@ -73,7 +77,14 @@ class Command(BaseCommand):
                     fields["body_html"] = "".join(f"<p>{escape(text)}</p>" for text in body)
                 batch.append(Article(**fields))
             with transaction.atomic():
-                article_ids += [article.pk for article in Article.objects.bulk_create(batch)]
+                created = Article.objects.bulk_create(batch)
+                # One or two credited authors per story, as bylines usually have.
+                Byline.objects.bulk_create(
+                    Byline(article=article, author=author, position=position)
+                    for article in created
+                    for position, author in enumerate(rng.sample(authors, rng.choice((1, 1, 2))))
+                )
+            article_ids += [article.pk for article in created]
         self.stdout.write(f"{len(article_ids)} articles in {time.monotonic() - started:.0f} s")
 
         if not article_ids and comments:
