@@ -22,7 +22,7 @@ function request()
   local headers = {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = "csrftoken=" .. csrf_cookie,
-    ["X-Forwarded-For"] = "10." .. id .. "." .. (counter // 250 % 250) .. "." .. (counter % 250),
+    ["X-Forwarded-For"] = "10." .. id .. "." .. (math.floor(counter / 250) % 250) .. "." .. (counter % 250),
   }
   return wrk.format("POST", nil, headers, body)
 end

@@ -16,6 +16,16 @@ class CommentQuerySet(models.QuerySet):
             Q(parent__isnull=True) | Q(parent__status=Comment.Status.APPROVED)
         )
 
+    def threads_of(self, article):
+        """Return an article's published top-level comments in reading order: editor's picks, then oldest first."""
+        return self.filter(article=article, status=Comment.Status.APPROVED, parent__isnull=True).order_by(
+            "-is_pick", "created_at", "pk"
+        )
+
+    def replies_of(self, article):
+        """Return the published replies under an article's published comments."""
+        return self.filter(article=article, status=Comment.Status.APPROVED, parent__status=Comment.Status.APPROVED)
+
     def queue(self):
         """Return the comments waiting for a moderator, oldest first."""
         return self.filter(status=Comment.Status.PENDING).order_by("created_at", "pk")
@@ -74,6 +84,12 @@ class Comment(models.Model):
         verbose_name_plural = _("comments")
         indexes = [
             models.Index(fields=["article", "status", "created_at"], name="comment_public_idx"),
+            # The comment section's threads in reading order, only for what readers see.
+            models.Index(
+                fields=["article", "-is_pick", "created_at", "id"],
+                condition=Q(status="approved", parent__isnull=True),
+                name="comment_thread_idx",
+            ),
             models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
             models.Index(fields=["author_email", "status"], name="comment_author_idx"),
         ]

@@ -1,6 +1,7 @@
 from django import template
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Subquery, Window
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from comments import moderation
@@ -9,40 +10,49 @@ from comments.text import render_comment_body
 
 register = template.Library()
 
+# What the comment section shows of each comment.
+SHOWN_FIELDS = ("pk", "author_name", "body_html", "created_at", "edited_at", "is_pick")
+
 
 @register.inclusion_tag("comments/includes/comment_section.html", takes_context=True)
 def comment_section(context, article):
-    """Render the comment section of an article in two queries: the counts, then one page of threads."""
-    public = Comment.objects.public().filter(article=article)
-    counts = public.aggregate(total=Count("pk"), threads=Count("pk", filter=Q(parent__isnull=True)))
+    """Render the comment section of an article in at most two queries, whatever the number of comments.
+
+    The first reads one page of threads together with the counts (a window count and a one-off subquery); the
+    second, only when that page has threads, reads their replies.
+    """
     page_size = settings.COMMENTS_PER_PAGE
-    pages = max(1, -(-counts["threads"] // page_size))
     request = context.get("request")
     requested = request.GET.get("comments", "1") if request else "1"
-    page = min(int(requested), pages) if requested.isdigit() and int(requested) > 0 else 1
+    page = int(requested) if requested.isdigit() and 0 < int(requested) < 10**6 else 1
+    reply_count = Comment.objects.replies_of(article).order_by().values("article").annotate(n=Count("pk")).values("n")
+    threads_with_counts = (
+        Comment.objects.threads_of(article)
+        .annotate(thread_count=Window(Count("pk")), reply_count=Coalesce(Subquery(reply_count), 0))
+        .only(*SHOWN_FIELDS)
+    )
+    threads = list(threads_with_counts[(page - 1) * page_size : page * page_size])
+    if not threads and page > 1:  # past the last page: show the first
+        page = 1
+        threads = list(threads_with_counts[:page_size])
 
-    threads = []
-    if counts["total"]:
-        start = (page - 1) * page_size
-        top_ids = public.filter(parent__isnull=True).order_by("-is_pick", "created_at", "pk").values("pk")
-        top_ids = top_ids[start : start + page_size]
-        rows = public.filter(Q(pk__in=top_ids) | Q(parent__in=top_ids)).order_by("created_at", "pk")
-        rows = list(rows.only("pk", "parent_id", "author_name", "body_html", "created_at", "edited_at", "is_pick"))
-        replies = {}
-        for row in rows:
-            if row.parent_id:
-                replies.setdefault(row.parent_id, []).append(row)
-        threads = sorted((row for row in rows if not row.parent_id), key=lambda row: not row.is_pick)
-        for thread in threads:
-            thread.reply_list = replies.get(thread.pk, [])
+    thread_count = threads[0].thread_count if threads else 0
+    total = thread_count + (threads[0].reply_count if threads else 0)
+    replies = {}
+    if threads:
+        answers = Comment.objects.filter(parent__in=threads, status=Comment.Status.APPROVED)
+        for reply in answers.order_by("created_at", "pk").only(*SHOWN_FIELDS, "parent_id"):
+            replies.setdefault(reply.parent_id, []).append(reply)
+    for thread in threads:
+        thread.reply_list = replies.get(thread.pk, [])
     return {
         "article": article,
         "form_url": reverse("comments:form", kwargs={"category": article.category.slug, "slug": article.slug}),
-        "total": counts["total"],
+        "total": total,
         "threads": threads,
         "is_open": moderation.comments_are_open(article),
         "page": page,
-        "pages": pages,
+        "pages": max(1, -(-thread_count // page_size)),
     }
 
 
