@@ -21,7 +21,14 @@ run: $(VENV)/.runtime  ## Migrate, load demo content and serve on http://127.0.0
 	$(DEV) $(PY) manage.py demo
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.dev  ## Run the whole test suite
+# The e2e tests' page checkers (axe-core, vnu-jar) as package-lock.json pins them. No install scripts:
+# vnu-jar's would download a Java runtime, and the machine's java runs vnu.jar.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+test: $(VENV)/.dev  ## Run the whole test suite (the browser tests say so, loudly, when they cannot run)
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory node_modules/.installed; fi
 	$(PY) -m pytest
 
 lint: $(VENV)/.dev  ## Lint, format check and migration check
@@ -34,4 +41,4 @@ ci:  ## What CI runs: the suite on SQLite and PostgreSQL
 	.ci/run
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles node_modules tests/e2e/artifacts

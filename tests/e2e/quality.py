@@ -1,0 +1,80 @@
+"""Page-quality checks shared by the browser tests: accessibility (axe-core), valid HTML (vnu), phone layout."""
+
+import json
+import subprocess
+
+from tests.e2e.tools import ARTIFACTS, AXE_JS, VNU_JAR
+
+IMPACTS = ["minor", "moderate", "serious", "critical"]
+
+
+def axe_violations(page, *, worst_allowed):
+    """Run axe-core in the page and return its violations above `worst_allowed`, one readable line each.
+
+    axe is evaluated through the DevTools protocol rather than added as a <script>, so the site's
+    Content-Security-Policy (own scripts only) stays in force and cannot block the checker.
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    limit = IMPACTS.index(worst_allowed)
+    lines = []
+    for violation in results["violations"]:
+        if IMPACTS.index(violation["impact"] or "minor") <= limit:
+            continue
+        targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+        lines.append(f"{violation['impact']}: {violation['id']}: {violation['help']} [{targets}]")
+    return lines
+
+
+def html_errors(html):
+    """Return the Nu Html Checker's errors for a document, one readable line each.
+
+    The HTML goes in on stdin: the checker refuses to fetch localhost URLs itself.
+    """
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--stdout", "-"],
+        input=html.encode(),
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    try:
+        messages = json.loads(result.stdout)["messages"]
+    except (ValueError, KeyError):
+        return [f"the checker did not answer (exit {result.returncode}): {result.stderr.decode()[-500:]}"]
+    return [
+        f"line {message.get('lastLine', '?')}: {message['message']} «{(message.get('extract') or '').strip()}»"
+        for message in messages
+        if message["type"] in {"error", "non-document-error"}
+    ]
+
+
+def horizontal_overflow(page):
+    """Return how many CSS pixels the page is wider than the viewport (0 when it fits)."""
+    return page.evaluate("() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth)")
+
+
+def elements_past_right_edge(page):
+    """Name the visible elements that end beyond the right edge of the screen.
+
+    This catches what `horizontal_overflow` cannot: content a container clips or hides in a sideways
+    scrolling strip, such as section links a phone reader would never find.
+    """
+    return page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden')
+            .filter(el => el.getBoundingClientRect().width > 1)
+            .filter(el => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+            .slice(0, 5)
+            .map(el => `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 30)}"`
+                 + ` ends at ${Math.round(el.getBoundingClientRect().right)}px`)"""
+    )
+
+
+def screenshot(page, name):
+    """Save a full-page screenshot under tests/e2e/artifacts/ for a person to look at; return its path."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

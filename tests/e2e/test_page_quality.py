@@ -1,0 +1,136 @@
+"""Every public page type, checked as served: accessibility (axe-core), valid HTML (Nu Html Checker), a phone
+layout without sideways scrolling, and screenshots at phone and desktop size for a person to look at."""
+
+import pytest
+from django.db.models import Count, Q
+from playwright.sync_api import expect
+
+from articles.models import Article, Category
+from comments.models import Comment
+from tests.e2e import quality
+from tests.e2e.tools import DESKTOP, PHONE
+
+pytestmark = pytest.mark.e2e
+
+
+def live_articles():
+    return Article.objects.published().select_related("category")
+
+
+def article_without_comments():
+    return live_articles().filter(comments__isnull=True).first()
+
+
+def article_with_comments():
+    """Return the article with the most published comments (the demo has one with a reply thread)."""
+    counted = live_articles().annotate(shown=Count("comments", filter=Q(comments__status=Comment.Status.APPROVED)))
+    return counted.order_by("-shown").first()
+
+
+def comment_form_url(article):
+    return f"{article.get_absolute_url()}comment/"
+
+
+# Each opener brings a page into the state to check and returns the HTML to validate: what the server sent,
+# or for a state that script built in place, the document as it stands.
+
+
+def open_home(site, page):
+    return page.goto("/").text()
+
+
+def open_category(site, page):
+    category = Category.objects.filter(articles__in=live_articles()).distinct().first()
+    return page.goto(category.get_absolute_url()).text()
+
+
+def open_article(site, page):
+    return page.goto(article_without_comments().get_absolute_url()).text()
+
+
+def open_article_with_comments(site, page):
+    return page.goto(article_with_comments().get_absolute_url()).text()
+
+
+def open_article_with_form_in_place(site, page):
+    """The article with the comment form opened in place by script and sent empty: errors beside the fields."""
+    page.goto(article_without_comments().get_absolute_url())
+    page.get_by_role("link", name="Leave the first comment").click()
+    page.get_by_role("button", name="Send comment").click()
+    expect(page.locator(".comment-form-slot .field__error")).to_have_count(3)
+    return page.content()
+
+
+def open_comment_form(site, page):
+    return page.goto(comment_form_url(article_without_comments())).text()
+
+
+def open_comment_form_with_errors(site, page):
+    page.goto(comment_form_url(article_without_comments()))
+    page.get_by_label("Your comment").fill("Only the comment, no name or address.")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Send comment").click()
+    expect(page.locator(".field__error")).to_have_count(2)
+    return navigation.value.text()
+
+
+def open_confirmation(site, page):
+    page.goto(comment_form_url(article_without_comments()))
+    page.get_by_label("Your name").fill("Lee Harmon")
+    page.get_by_label("Your e-mail").fill("lee@example.com")
+    page.get_by_label("Your comment").fill("Good to see the barriers tested before the winter storms.")
+    page.get_by_role("button", name="Send comment").click()
+    expect(page.get_by_role("status")).to_contain_text("awaits moderation")
+    return page.goto(page.url).text()  # the page as the server sends it (the comment is not posted again)
+
+
+def open_report_form(site, page):
+    comment = Comment.objects.public().first()
+    return page.goto(f"/comments/{comment.pk}/report/").text()
+
+
+def open_not_found(site, page):
+    url = "/no-such-section/no-such-story/"
+    site.log.expect_status(404, site.url + url)
+    response = page.goto(url)
+    assert response.status == 404
+    return response.text()
+
+
+PAGES = {
+    "home": open_home,
+    "category": open_category,
+    "article": open_article,
+    "article-with-comments": open_article_with_comments,
+    "article-form-in-place": open_article_with_form_in_place,
+    "comment-form": open_comment_form,
+    "comment-form-errors": open_comment_form_with_errors,
+    "confirmation": open_confirmation,
+    "report-form": open_report_form,
+    "not-found": open_not_found,
+}
+# The article page is held to the stricter bar: no "moderate" accessibility problem either.
+ARTICLE_PAGES = {"article", "article-with-comments", "article-form-in-place"}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_public_page_is_accessible_valid_and_fits_a_phone(site, name):
+    page = site.new_page(viewport=DESKTOP)
+    html = PAGES[name](site, page)
+    problems = []
+
+    worst_allowed = "minor" if name in ARTICLE_PAGES else "moderate"
+    problems += [f"axe {line}" for line in quality.axe_violations(page, worst_allowed=worst_allowed)]
+    problems += [f"vnu {line}" for line in quality.html_errors(html)]
+    quality.screenshot(page, f"{name}-desktop")
+
+    page.set_viewport_size(PHONE)
+    overflow = quality.horizontal_overflow(page)
+    if overflow:
+        problems.append(f"phone layout {overflow}px wider than the screen")
+    sticking_out = quality.elements_past_right_edge(page)
+    if sticking_out:
+        problems.append(f"on the phone these end beyond the right edge: {sticking_out}")
+    quality.screenshot(page, f"{name}-phone")
+
+    assert not problems, f"{name} ({page.url}):\n" + "\n".join(problems)

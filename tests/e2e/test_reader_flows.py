@@ -1,0 +1,130 @@
+"""What a reader does, clicked through in Chromium: read, follow Read next, comment (with and without JavaScript),
+and report a comment until it is hidden."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.models import Article
+from comments.models import Comment, Report
+
+pytestmark = pytest.mark.e2e
+
+OPINION = "The barrier held because the town paid for maintenance when nobody was looking. Well done."
+
+
+def article_without_comments():
+    """Return the newest live article that has no comment at all, in any state."""
+    return Article.objects.published().filter(comments__isnull=True).select_related("category").first()
+
+
+def test_reader_follows_a_headline_then_an_item_of_read_next(site):
+    page = site.new_page()
+    page.goto("/")
+    lead = page.locator(".lead .teaser__title a")
+    headline = lead.inner_text()
+    lead.click()
+
+    expect(page.locator("h1")).to_have_text(headline)
+    read_next = page.get_by_role("complementary", name="Read next")
+    expect(read_next).to_be_visible()
+    items = read_next.locator("li a")
+    expect(items).to_have_count(5)
+    first = items.first
+    target_title = first.locator(".read-next__title").inner_text()
+    target_href = first.get_attribute("href")
+    assert target_title != headline
+
+    first.click()
+    expect(page).to_have_url(site.url + target_href)
+    expect(page.locator("h1")).to_have_text(target_title)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_reader_leaves_the_first_comment(site, javascript):
+    article = article_without_comments()
+    page = site.new_page(javascript=javascript)
+    page.goto(article.get_absolute_url())
+    comments = page.locator("#comments")
+    expect(comments.get_by_role("heading", name="What is your opinion on this topic?")).to_be_visible()
+    expect(comments.locator(".comments__count")).to_have_count(0)
+
+    comments.get_by_role("link", name="Leave the first comment").click()
+    if javascript:
+        # Opened in place: still on the article, the form below the call, the cursor in its first field.
+        expect(page).to_have_url(site.url + article.get_absolute_url())
+        form = comments.locator(".comment-form-slot form")
+        expect(form.get_by_label("Your name")).to_be_focused()
+    else:
+        expect(page).to_have_url(re.compile(r"/comment/$"))
+        form = page.locator("form.comment-form")
+    expect(form).to_be_visible()
+
+    form.get_by_role("button", name="Send comment").click()
+    expect(form.locator(".form-errors")).to_contain_text("nothing you wrote has been lost")
+    expect(form.locator(".field__error")).to_have_text(
+        [
+            "Please tell us your name.",
+            "Please give your e-mail address; it is never shown.",
+            "Please write your comment.",
+        ]
+    )
+
+    # A second mistake: the e-mail address. What was typed stays in the form.
+    form = page.locator("form.comment-form")
+    form.get_by_label("Your name").fill("Ada Reader")
+    form.get_by_label("Your e-mail").fill("ada-at-example")
+    form.get_by_label("Your comment").fill(OPINION)
+    form.get_by_role("button", name="Send comment").click()
+    expect(form.locator(".field__error")).to_have_text(
+        ["This does not look like an e-mail address, e.g. name@example.com."]
+    )
+    expect(form.get_by_label("Your name")).to_have_value("Ada Reader")
+    expect(form.get_by_label("Your comment")).to_have_value(OPINION)
+    assert not Comment.objects.filter(article=article).exists()  # nothing stored while the form has errors
+
+    form.get_by_label("Your e-mail").fill("ada@example.com")
+    form.get_by_role("button", name="Send comment").click()
+    expect(page).to_have_url(re.compile(r"/comments/posted/"))
+    expect(page.get_by_role("status")).to_contain_text("Your comment awaits moderation")
+    expect(page.locator(".own-comment")).to_contain_text(OPINION)
+
+    comment = Comment.objects.get(article=article)
+    assert (comment.author_name, comment.author_email, comment.status) == ("Ada Reader", "ada@example.com", "pending")
+    # Still a first comment for everyone else until a moderator approves it.
+    page.get_by_role("link", name="Back to the article").click()
+    expect(page.locator("#comments").get_by_role("link", name="Leave the first comment")).to_be_visible()
+
+
+def report(page, comment, reason):
+    """Report a comment from the article page as a reader would; return the confirmation text."""
+    page.goto(comment.article.get_absolute_url())
+    page.locator(f"#comment-{comment.pk}").get_by_role("link", name=re.compile(r"^Report")).click()
+    page.get_by_label(reason).check()
+    page.get_by_role("button", name="Send report").click()
+    return page.get_by_role("status").inner_text()
+
+
+def test_reports_from_enough_different_readers_hide_a_comment(site, settings):
+    # Each reader comes through the proxy with their own address, as on the production site.
+    settings.TRUSTED_PROXY_COUNT = 1
+    threshold = settings.COMMENTS_REPORTS_TO_HIDE
+    comment = Comment.objects.public().filter(parent__isnull=True).select_related("article__category").first()
+    readers = [site.new_page(headers={"X-Forwarded-For": f"203.0.113.{n}"}) for n in range(1, threshold + 1)]
+
+    assert report(readers[0], comment, "Abusive or hateful") == "Thank you. Moderators will look at this comment."
+    # The same reader again does not count twice.
+    assert report(readers[0], comment, "Off-topic").startswith("You have already reported this comment")
+    for reader in readers[1:-1]:
+        report(reader, comment, "Spam or advertising")
+    readers[-1].goto(comment.article.get_absolute_url())
+    expect(readers[-1].locator(f"#comment-{comment.pk}")).to_contain_text(comment.body)
+
+    assert report(readers[-1], comment, "Something else") == "Thank you. Moderators will look at this comment."
+    readers[-1].get_by_role("link", name="Back to the article").click()
+    expect(readers[-1].locator("#comments")).to_be_visible()
+    expect(readers[-1].locator(f"#comment-{comment.pk}")).to_have_count(0)
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    assert Report.objects.filter(comment=comment).count() == threshold
