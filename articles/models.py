@@ -1,8 +1,8 @@
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .aggregates import JSONList, JSONRow
+from .search import full_text, substring
 
 # Top-level URL names that a category slug would shadow.
 RESERVED_SLUGS = frozenset(
@@ -31,6 +32,8 @@ RESERVED_SLUGS = frozenset(
         "authors",
         "preview",
         "accounts",
+        "news-sitemap.xml",
+        "sitemaps",
     }
 )
 
@@ -142,6 +145,19 @@ class ArticleQuerySet(models.QuerySet):
     def teasers(self):
         """Load what a list item shows (headline, teaser, time, category label, image) in the same query."""
         return self.select_related("category").defer("body", "body_html")
+
+    def search(self, text):
+        """Return the articles matching a reader's query: best match first on PostgreSQL, newest first elsewhere.
+
+        On PostgreSQL each carries `search_headline` (see articles/search.py for both ways of searching).
+        """
+        if connections[self.db].vendor == "postgresql":
+            return full_text(self, text)
+        return substring(self, text)
+
+    def fresh(self, hours=48):
+        """Return the published articles of the last `hours` hours, newest first: what Google News takes."""
+        return self.published().filter(published_at__gte=timezone.now() - timedelta(hours=hours))
 
     def breaking(self):
         """Return the live stories marked breaking whose banner has not expired, newest first."""

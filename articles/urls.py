@@ -2,7 +2,7 @@ from django.urls import path
 
 from newsportal.pagecache import public_page
 
-from . import views
+from . import feeds, views
 
 app_name = "articles"
 
@@ -14,6 +14,12 @@ urlpatterns = [
     path("authors/<slug:slug>/", public_page(views.AuthorView.as_view()), name="author"),
     path("corrections/", public_page(views.CorrectionListView.as_view()), name="corrections"),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
+    path("search/", public_page(views.SearchView.as_view()), name="search"),
+    path("feeds/rss/", public_page(feeds.LatestArticlesFeed()), name="feed-rss"),
+    path("feeds/atom/", public_page(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
+    path("feeds/<slug:category>/rss/", public_page(feeds.CategoryFeed()), name="category-feed-rss"),
+    path("feeds/<slug:category>/atom/", public_page(feeds.CategoryAtomFeed()), name="category-feed-atom"),
+    path("news-sitemap.xml", public_page(views.news_sitemap), name="news-sitemap"),
     path("<slug:category>/", public_page(views.CategoryView.as_view()), name="category"),
     path("<slug:category>/<slug:slug>/", public_page(views.ArticleView.as_view()), name="article"),
 ]

@@ -1,4 +1,4 @@
-"""Reader pages (home, category, article, authors, corrections) and the staff preview.
+"""Reader pages (home, category, article, authors, corrections, search, Google News sitemap) and the staff preview.
 
 Reader pages read through `Article.objects.published()`. The preview is the one page that shows what readers
 cannot see yet: staff only (everyone else gets 404), never cached, never indexed.
@@ -6,7 +6,7 @@ cannot see yet: staff only (everyone else gets 404), never cached, never indexed
 
 from django.conf import settings
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
@@ -14,6 +14,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from . import publishing
 from .models import TOP_STORY_SLOTS, Article, Author, Category, Correction
 from .pagination import DeferredJoinPaginator
+from .search import clean_query
 
 # How many recent articles the home page draws its lead, top stories, latest list and sections from.
 HOME_POOL_SIZE = 60
@@ -21,6 +22,9 @@ HOME_LATEST_SIZE = 8
 HOME_SECTION_SIZE = 4
 # Pins are few; the bound keeps forgotten ones from growing the query.
 HOME_PINNED_LIMIT = 20
+# Google News reads stories of the last two days from its sitemap, at most a thousand of them.
+NEWS_SITEMAP_HOURS = 48
+NEWS_SITEMAP_LIMIT = 1000
 
 
 class HomeView(TemplateView):
@@ -153,3 +157,37 @@ class CorrectionListView(ListView):
 
     def get_queryset(self):
         return Correction.objects.public()
+
+
+class SearchView(ListView):
+    """Search results: the same for every reader who asks the same question, and kept out of search engines."""
+
+    template_name = "articles/article_search.html"
+    context_object_name = "results"
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        self.query = clean_query(self.request.GET.get("q", ""))
+        if not self.query:
+            return Article.objects.none()
+        return Article.objects.published().teasers().search(self.query.text)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, noindex=True, **kwargs)
+
+
+def news_sitemap(request):
+    """List the stories of the last two days with the details Google News asks for (its sitemap format)."""
+    articles = (
+        Article.objects.fresh(hours=NEWS_SITEMAP_HOURS)
+        .select_related("category")
+        .only("title", "slug", "published_at", "category__slug")[:NEWS_SITEMAP_LIMIT]
+    )
+    context = {
+        "articles": articles,
+        "publication_name": settings.SITE_NAME,
+        "publication_language": settings.LANGUAGE_CODE.split("-")[0],
+    }
+    return render(request, "articles/news_sitemap.xml", context, content_type="application/xml; charset=utf-8")

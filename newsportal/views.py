@@ -3,7 +3,12 @@
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
+
+# What crawlers should not fetch: the newsroom, staff previews, per-reader forms and confirmations, and search
+# results (endless combinations of the same stories). `*` is the wildcard of Google and Bing.
+ROBOTS_DISALLOW = ["/admin/", "/preview/", "/search/", "/*/comment/", "/comments/"]
 
 
 @never_cache
@@ -24,3 +29,10 @@ def healthz(request):
     if problems:
         return HttpResponse("unavailable: " + ", ".join(problems), status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def robots_txt(request):
+    """Tell crawlers where the sitemaps are and which paths to leave alone."""
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), ""]
+    lines += [f"Sitemap: {request.build_absolute_uri(reverse(name))}" for name in ("sitemap", "articles:news-sitemap")]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -5,6 +5,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from articles import metadata, search
 from articles.images import SMALL_RENDITION_WIDTH
 from articles.models import Article
 
@@ -95,3 +96,82 @@ def picture(
         jpeg_srcset=format_html_join(", ", "{} {}w", ((storage.url(e["jpeg"]), e["width"]) for e in chosen)),
     )
     return context
+
+
+# --- Search results -------------------------------------------------------------------------------
+
+
+@register.simple_tag
+def search_snippet(article, query):
+    """Render the part of a found story that matched, matches in <mark>: ts_headline's, or cut here on SQLite."""
+    if hasattr(article, "search_headline"):
+        return search.marked_headline(article.search_headline)
+    return search.excerpt(search.plain_text(getattr(article, "search_body", "")), search.fallback_words(query.text))
+
+
+# --- What search engines and social networks read (articles/metadata.py) --------------------------
+
+
+@register.inclusion_tag("includes/page_meta.html", takes_context=True)
+def page_meta(context, title, description, path=None):
+    """Render the canonical link and the cards of a page; list pages beyond the first keep their page number."""
+    request = context["request"]
+    page = context.get("page_obj")
+    url = request.build_absolute_uri(path or request.path)
+    if page is not None and page.number > 1:
+        url = f"{url}?page={page.number}"
+    return {
+        "site_name": settings.SITE_NAME,
+        "locale": metadata.LOCALE,
+        "kind": "website",
+        "title": title,
+        "description": description,
+        "url": url,
+        "image": metadata.logo(request),
+        "large_image": False,
+    }
+
+
+@register.inclusion_tag("includes/page_meta.html", takes_context=True)
+def article_meta(context, article):
+    """Render an article's canonical link, OpenGraph and Twitter cards (with the lead image's widest rendition)."""
+    request = context["request"]
+    image = metadata.card_image(request, article)
+    return {
+        "site_name": settings.SITE_NAME,
+        "locale": metadata.LOCALE,
+        "kind": "article",
+        "title": article.title,
+        "description": article.standfirst or article.title,
+        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "image": image or metadata.logo(request),
+        "large_image": image is not None,
+        "article": article,
+        "modified": metadata.modified(article),
+        "author_urls": [request.build_absolute_uri(author.get_absolute_url()) for author in article.credited_authors],
+    }
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, article):
+    """Render the NewsArticle and its BreadcrumbList (home → category → story) as JSON-LD."""
+    request = context["request"]
+    trail = metadata.breadcrumbs(
+        request,
+        (article.category.name, article.category.get_absolute_url()),
+        (article.title, article.get_absolute_url()),
+    )
+    return metadata.json_ld(metadata.news_article(request, article)) + metadata.json_ld(trail)
+
+
+@register.simple_tag(takes_context=True)
+def category_json_ld(context, category):
+    """Render the BreadcrumbList of a category page (home → category) as JSON-LD."""
+    request = context["request"]
+    return metadata.json_ld(metadata.breadcrumbs(request, (category.name, category.get_absolute_url())))
+
+
+@register.simple_tag(takes_context=True)
+def website_json_ld(context):
+    """Render the WebSite with its SearchAction as JSON-LD (the home page carries it)."""
+    return metadata.json_ld(metadata.website(context["request"]))

@@ -1,0 +1,130 @@
+"""RSS 2.0 and Atom feeds of the newest stories, for the whole site and for each category.
+
+Django's syndication framework writes the feeds. Its generators credit one author per item; a story can have
+several, so the two generators here write every credited author (RSS: one `dc:creator` each; Atom: one
+`<author>` each). Only names and author-page links go out: no e-mail address of anyone appears in a feed.
+"""
+
+import copy
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from .metadata import modified
+from .models import Article, Category
+
+FEED_SIZE = 30
+DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
+
+
+class NewsRss(Rss201rev2Feed):
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:dc": DUBLIN_CORE}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name, _link in item.get("authors", ()):
+            handler.addQuickElement("dc:creator", name)
+
+
+class NewsAtom(Atom1Feed):
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name, link in item.get("authors", ()):
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            if link:
+                handler.addQuickElement("uri", link)
+            handler.endElement("author")
+
+
+class LatestArticlesFeed(Feed):
+    """The newest stories of the whole site."""
+
+    feed_type = NewsRss
+    description = "The latest stories, newest first."
+
+    def title(self):
+        return f"{settings.SITE_NAME}: latest stories"
+
+    def link(self):
+        return reverse("articles:home")
+
+    def author_name(self):
+        """Name the publisher as the feed's author: Atom needs one for stories that credit nobody."""
+        return settings.SITE_NAME
+
+    def articles(self):
+        return Article.objects.published().select_related("category").with_credits().defer("body", "body_html")
+
+    def items(self):
+        return self.articles()[:FEED_SIZE]
+
+    def item_title(self, article):
+        return article.title
+
+    def item_description(self, article):
+        return article.standfirst
+
+    def item_link(self, article):
+        return article.get_absolute_url()
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return modified(article)
+
+    def item_categories(self, article):
+        return [article.category.name]
+
+    def item_extra_kwargs(self, article):
+        """Credit every author by name (with their page), or the credit line of a story without named authors."""
+        page = self.request.build_absolute_uri
+        authors = [(author.name, page(author.get_absolute_url())) for author in article.credited_authors]
+        if not authors and article.byline:
+            authors = [(article.byline, "")]
+        return {"authors": authors}
+
+    def get_feed(self, obj, request):
+        """Build the feed on a copy that knows the request (for absolute author links).
+
+        One Feed instance serves every request in every thread, so the request must not be stored on it.
+        """
+        feed = copy.copy(self)
+        feed.request = request
+        return super(LatestArticlesFeed, feed).get_feed(obj, request)
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = NewsAtom
+    subtitle = LatestArticlesFeed.description
+
+
+class CategoryFeed(LatestArticlesFeed):
+    """The newest stories of one category."""
+
+    def get_object(self, request, category):
+        return get_object_or_404(Category, slug=category)
+
+    def title(self, category):
+        return f"{settings.SITE_NAME}: {category.name}"
+
+    def link(self, category):
+        return category.get_absolute_url()
+
+    def description(self, category):
+        return category.description or f"The latest stories in {category.name}, newest first."
+
+    def items(self, category):
+        return self.articles().filter(category=category)[:FEED_SIZE]
+
+
+class CategoryAtomFeed(CategoryFeed):
+    feed_type = NewsAtom
+
+    def subtitle(self, category):
+        return self.description(category)

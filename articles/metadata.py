@@ -1,0 +1,139 @@
+"""What machines read about a page: schema.org JSON-LD for search engines, OpenGraph and Twitter cards for
+social networks, and the canonical address.
+
+Everything comes from objects the page has already loaded (the article with `credited_authors`,
+`image_renditions`, its category and notes), so the reader pages keep their query budgets. URLs are absolute,
+built from the request's scheme and host like every other absolute link of the site.
+
+JSON-LD goes into `<script type="application/ld+json">`: a data block, which browsers never execute and which
+the Content-Security-Policy therefore allows. Its text is JSON with `<`, `>` and `&` written as `\\u003C`-style
+escapes, so no headline or standfirst can close the element or open a comment.
+"""
+
+import json
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+# The publisher's logo (a 512 px square made from the site icon) for NewsArticle.publisher and default cards.
+LOGO = "icons/logo.png"
+LOGO_SIZE = 512
+LOCALE = "en_GB"
+LANGUAGE = "en-GB"
+
+_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_ld(data):
+    """Return `data` as a JSON-LD script element, escaped so that its text cannot end the element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
+    # The text is JSON with every character that HTML could read as markup escaped above; HTML-escaping it
+    # instead would break the JSON, since a script element's text is not decoded.
+    data_block = mark_safe(text)  # noqa: S308  # nosec B308 B703
+    return format_html('<script type="application/ld+json">{}</script>', data_block)
+
+
+def isotime(moment):
+    return moment.isoformat(timespec="seconds") if moment else None
+
+
+def modified(article):
+    """Return when the story last changed: an edit or a note, and never before it was published."""
+    return max(moment for moment in (article.published_at, article.updated_at, article.last_noted_at) if moment)
+
+
+def logo(request):
+    return {"url": request.build_absolute_uri(static(LOGO)), "width": LOGO_SIZE, "height": LOGO_SIZE, "alt": ""}
+
+
+def card_image(request, article):
+    """Return the lead image for cards and JSON-LD: the widest JPEG rendition (the original when there are none)."""
+    if not article.image:
+        return None
+    renditions = article.image_renditions or []
+    if renditions:
+        widest = max(renditions, key=lambda rendition: rendition["width"])
+        url, width, height = article.image.storage.url(widest["jpeg"]), widest["width"], widest["height"]
+    else:
+        url, width, height = article.image.url, article.image_width, article.image_height
+    return {"url": request.build_absolute_uri(url), "width": width, "height": height, "alt": article.image_alt}
+
+
+def publisher(request):
+    image = logo(request)
+    return {
+        "@type": "Organization",
+        "name": settings.SITE_NAME,
+        "url": request.build_absolute_uri(reverse("articles:home")),
+        "logo": {"@type": "ImageObject", "url": image["url"], "width": image["width"], "height": image["height"]},
+    }
+
+
+def authors(request, article):
+    """Return every credited author as a Person with their page; a bare credit line names an organisation."""
+    people = [
+        {"@type": "Person", "name": author.name, "url": request.build_absolute_uri(author.get_absolute_url())}
+        for author in article.credited_authors
+    ]
+    if not people and article.byline:
+        # The credit line is for stories without a named writer ("Staff and agencies").
+        return [{"@type": "Organization", "name": article.byline}]
+    return people or [publisher(request)]
+
+
+def news_article(request, article):
+    url = request.build_absolute_uri(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.standfirst or article.title,
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "datePublished": isotime(article.published_at),
+        "dateModified": isotime(modified(article)) if article.published_at else None,
+        "author": authors(request, article),
+        "publisher": publisher(request),
+        "articleSection": article.category.name,
+        "inLanguage": LANGUAGE,
+    }
+    image = card_image(request, article)
+    if image:
+        data["image"] = [
+            {"@type": "ImageObject", "url": image["url"], "width": image["width"], "height": image["height"]}
+        ]
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def breadcrumbs(request, *trail):
+    """Return a BreadcrumbList from the home page through `trail`, pairs of (name, path)."""
+    steps = [(settings.SITE_NAME, reverse("articles:home")), *trail]
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": number, "name": name, "item": request.build_absolute_uri(path)}
+            for number, (name, path) in enumerate(steps, start=1)
+        ],
+    }
+
+
+def website(request):
+    """Return the WebSite with its SearchAction: how a search engine can send a query to our search page."""
+    search = request.build_absolute_uri(reverse("articles:search"))
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": settings.SITE_NAME,
+        "url": request.build_absolute_uri(reverse("articles:home")),
+        "inLanguage": LANGUAGE,
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": f"{search}?q={{search_term_string}}"},
+            # schema.org's Actions shorthand: `query-input` describes the `query` property's input.
+            "query-input": "required name=search_term_string",
+        },
+    }

@@ -1,0 +1,113 @@
+"""Sitemaps for search engines: every published story, the categories and authors with stories, fixed pages.
+
+`/sitemap.xml` is the index (django.contrib.sitemaps) pointing at one sitemap per section. Each page's `lastmod`
+is when what it shows last changed. The index asks every section for its newest `lastmod`; Django's default
+would load every item for that, so each section here answers with one aggregate query instead.
+The Google News sitemap is a separate view (`articles.views.news_sitemap`).
+"""
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, Max, OuterRef, Subquery
+from django.urls import reverse
+
+from .models import Article, Author, Category, Correction
+
+
+def newest(*moments):
+    """Return the latest of some times, ignoring the missing ones."""
+    return max((moment for moment in moments if moment), default=None)
+
+
+def newest_story(articles):
+    """Return the subquery of the newest publication time among some published articles (per outer row)."""
+    return Subquery(articles.order_by("-published_at").values("published_at")[:1])
+
+
+class ArticleSitemap(Sitemap):
+    def items(self):
+        return (
+            Article.objects.published()
+            .select_related("category")
+            .only("slug", "published_at", "updated_at", "category__slug")
+            .order_by("-published_at", "-pk")
+        )
+
+    def lastmod(self, article):
+        """Return when the story last changed; an edit saved before it went out counts as its publication."""
+        return newest(article.published_at, article.updated_at)
+
+    def get_latest_lastmod(self):
+        times = Article.objects.published().aggregate(published=Max("published_at"), updated=Max("updated_at"))
+        return newest(times["published"], times["updated"])
+
+
+class CategorySitemap(Sitemap):
+    """Categories with at least one published story; a category page changes when a story joins it."""
+
+    def items(self):
+        latest = newest_story(Article.objects.published().filter(category=OuterRef("pk")))
+        return (
+            Category.objects.annotate(latest_story=latest)
+            .filter(latest_story__isnull=False)
+            .only("slug")
+            .order_by("position", "name")
+        )
+
+    def lastmod(self, category):
+        return category.latest_story
+
+    def get_latest_lastmod(self):
+        return Article.objects.published().aggregate(latest=Max("published_at"))["latest"]
+
+
+class AuthorSitemap(Sitemap):
+    """Author pages of writers with at least one published story."""
+
+    def items(self):
+        theirs = Article.objects.published().filter(bylines__author=OuterRef("pk"))
+        return (
+            Author.objects.filter(Exists(theirs))
+            .annotate(latest_story=newest_story(theirs))
+            .only("slug")
+            .order_by("name", "pk")
+        )
+
+    def lastmod(self, author):
+        return author.latest_story
+
+    def get_latest_lastmod(self):
+        return Article.objects.published().filter(bylines__isnull=False).aggregate(latest=Max("published_at"))["latest"]
+
+
+class StaticSitemap(Sitemap):
+    """The fixed pages: the home page, the list of writers and the corrections page."""
+
+    def items(self):
+        return ["articles:home", "articles:authors", "articles:corrections"]
+
+    def location(self, name):
+        return reverse(name)
+
+    def lastmod(self, name):
+        return self.times.get(name)
+
+    @property
+    def times(self):
+        """Return the lastmod of the pages that have one (one query each, only once per sitemap)."""
+        if not hasattr(self, "_times"):
+            self._times = {
+                "articles:home": Article.objects.published().aggregate(latest=Max("published_at"))["latest"],
+                "articles:corrections": Correction.objects.public().aggregate(latest=Max("created_at"))["latest"],
+            }
+        return self._times
+
+    def get_latest_lastmod(self):
+        return newest(*self.times.values())
+
+
+SITEMAPS = {
+    "articles": ArticleSitemap,
+    "categories": CategorySitemap,
+    "authors": AuthorSitemap,
+    "pages": StaticSitemap,
+}
