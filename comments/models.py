@@ -90,6 +90,12 @@ class Comment(models.Model):
                 condition=Q(status="approved", parent__isnull=True),
                 name="comment_thread_idx",
             ),
+            # Counting an article's published replies without reading its threads.
+            models.Index(
+                fields=["article", "parent"],
+                condition=Q(status="approved", parent__isnull=False),
+                name="comment_reply_idx",
+            ),
             models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
             models.Index(fields=["author_email", "status"], name="comment_author_idx"),
         ]

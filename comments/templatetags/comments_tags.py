@@ -1,6 +1,6 @@
 from django import template
 from django.conf import settings
-from django.db.models import Count, Subquery, Window
+from django.db.models import Count, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -14,21 +14,27 @@ register = template.Library()
 SHOWN_FIELDS = ("pk", "author_name", "body_html", "created_at", "edited_at", "is_pick")
 
 
+def counted(comments):
+    """Return a subquery counting the given comments, to annotate another query with (evaluated once)."""
+    count = comments.order_by().values("article").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(count), 0)
+
+
 @register.inclusion_tag("comments/includes/comment_section.html", takes_context=True)
 def comment_section(context, article):
     """Render the comment section of an article in at most two queries, whatever the number of comments.
 
-    The first reads one page of threads together with the counts (a window count and a one-off subquery); the
-    second, only when that page has threads, reads their replies.
+    The first reads one page of threads together with the counts (two subqueries the database runs once each);
+    the second, only when that page has threads, reads their replies.
     """
     page_size = settings.COMMENTS_PER_PAGE
     request = context.get("request")
     requested = request.GET.get("comments", "1") if request else "1"
     page = int(requested) if requested.isdigit() and 0 < int(requested) < 10**6 else 1
-    reply_count = Comment.objects.replies_of(article).order_by().values("article").annotate(n=Count("pk")).values("n")
     threads_with_counts = (
         Comment.objects.threads_of(article)
-        .annotate(thread_count=Window(Count("pk")), reply_count=Coalesce(Subquery(reply_count), 0))
+        .annotate(thread_count=counted(Comment.objects.threads_of(article)))
+        .annotate(reply_count=counted(Comment.objects.replies_of(article)))
         .only(*SHOWN_FIELDS)
     )
     threads = list(threads_with_counts[(page - 1) * page_size : page * page_size])
