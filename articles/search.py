@@ -130,7 +130,8 @@ def _unmarked(text: str) -> str:
 def excerpt(text: str, words: list[str]):
     """Cut a snippet of plain text around the first of `words` and mark every occurrence (the SQLite path)."""
     text = text or ""
-    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE) if words else None
+    # Marks start at the beginning of a word: "the" marks "The" and "thermal", not the middle of "bathe".
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(word) for word in words) + ")", re.I) if words else None
     first = pattern.search(text) if pattern else None
     start = max(0, first.start() - SNIPPET_CHARACTERS // 3) if first else 0
     end = start + SNIPPET_CHARACTERS

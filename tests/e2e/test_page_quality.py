@@ -97,6 +97,24 @@ def open_not_found(site, page):
     return response.text()
 
 
+def open_search_results(site, page):
+    """Search from the box in the header, as a reader does: results with their marked snippets."""
+    page.goto("/")
+    page.get_by_role("searchbox", name="Search stories").fill("harbour")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Search results for")
+    return navigation.value.text()
+
+
+def open_search_without_results(site, page):
+    return page.goto("/search/?q=zzxxqqvvjj").text()
+
+
+def open_empty_search(site, page):
+    return page.goto("/search/").text()
+
+
 PAGES = {
     "home": open_home,
     "category": open_category,
@@ -108,6 +126,9 @@ PAGES = {
     "confirmation": open_confirmation,
     "report-form": open_report_form,
     "not-found": open_not_found,
+    "search-results": open_search_results,
+    "search-no-results": open_search_without_results,
+    "search-empty": open_empty_search,
 }
 # The article page is held to the stricter bar: no "moderate" accessibility problem either.
 ARTICLE_PAGES = {"article", "article-with-comments", "article-form-in-place"}
