@@ -1,7 +1,10 @@
 """The moderators' queue: waiting comments oldest first, with what a decision needs on one screen."""
 
+from collections import Counter
+
 from django.contrib import admin, messages
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -68,14 +71,19 @@ class ReportedFilter(admin.SimpleListFilter):
         return queryset
 
 
+# The article filter looks at this many of the oldest waiting comments: the part of the queue being worked on.
+QUEUE_FRONT = 2000
+
+
 class QueueArticleFilter(admin.SimpleListFilter):
-    """Filter by article, offering only the articles that have comments waiting (not the whole archive)."""
+    """Filter by article, offering the articles with the most comments at the front of the queue (not the archive)."""
 
     title = _("article")
     parameter_name = "article"
 
     def lookups(self, request, model_admin):
-        waiting = Comment.objects.queue().order_by().values("article_id").annotate(n=Count("pk")).order_by("-n")[:25]
+        front = Comment.objects.queue().values("pk")[:QUEUE_FRONT]
+        waiting = Comment.objects.filter(pk__in=front).values("article_id").annotate(n=Count("pk")).order_by("-n")[:25]
         counts = {row["article_id"]: row["n"] for row in waiting}
         titles = Article.objects.filter(pk__in=counts).values_list("pk", "title")
         return [(str(pk), f"{Truncator(title).chars(50)} ({counts[pk]})") for pk, title in titles]
@@ -86,12 +94,36 @@ class QueueArticleFilter(admin.SimpleListFilter):
         return queryset
 
 
-def author_count(status):
-    """Annotate how many comments of the same author (e-mail) have the given status."""
-    same_author = Comment.objects.filter(author_email=OuterRef("author_email"), status=status)
-    return Subquery(
-        same_author.order_by().values("author_email").annotate(n=Count("pk")).values("n"), output_field=IntegerField()
-    )
+class QueueChangeList(ChangeList):
+    """The queue's list, with each row's report count and author history read for the shown page only.
+
+    Annotating the whole queryset instead would make the database count and sort every matching comment
+    (a million of them on a big site) before it could return one page.
+    """
+
+    def get_results(self, request):
+        super().get_results(request)
+        rows = list(self.result_list)
+        history = Counter()
+        for row in (
+            Comment.objects.filter(author_email__in={row.author_email for row in rows})
+            .filter(status__in=[Status.APPROVED, Status.REJECTED])
+            .values("author_email", "status")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            history[row["author_email"], row["status"]] = row["n"]
+        reports = dict(
+            Report.objects.filter(comment__in=rows)
+            .values("comment")
+            .annotate(n=Count("pk"))
+            .values_list("comment", "n")
+        )
+        for row in rows:
+            row.reports_n = reports.get(row.pk, 0)
+            row.approved_n = history[row.author_email, Status.APPROVED]
+            row.rejected_n = history[row.author_email, Status.REJECTED]
+        self.result_list = rows
 
 
 class ReportInline(admin.TabularInline):
@@ -168,16 +200,14 @@ class CommentAdmin(admin.ModelAdmin):
         "moderated_at",
     ]
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                reports_n=Count("reports"),
-                approved_n=author_count(Status.APPROVED),
-                rejected_n=author_count(Status.REJECTED),
-            )
-        )
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
+
+    def get_ordering(self, request):
+        """Work the queue oldest first; look through everything else newest first."""
+        if request.GET.get(StatusFilter.parameter_name, Status.PENDING) == Status.PENDING:
+            return ["created_at", "pk"]
+        return ["-created_at", "-pk"]
 
     def has_add_permission(self, request):
         return False  # comments come from readers
@@ -207,15 +237,15 @@ class CommentAdmin(admin.ModelAdmin):
     def held_because(self, comment):
         return ", ".join(str(label) for label in comment.held_reason_labels) or "—"
 
-    @admin.display(description=_("reports"), ordering="reports_n")
+    @admin.display(description=_("reports"))
     def report_count(self, comment):
         return comment.reports_n
 
     @admin.display(description=_("author’s history"))
     def author_history(self, comment):
         return _("%(approved)d approved, %(rejected)d rejected") % {
-            "approved": comment.approved_n or 0,
-            "rejected": comment.rejected_n or 0,
+            "approved": comment.approved_n,
+            "rejected": comment.rejected_n,
         }
 
     @admin.display(description=_("waiting"), ordering="created_at")

@@ -96,7 +96,9 @@ class Comment(models.Model):
                 condition=Q(status="approved", parent__isnull=False),
                 name="comment_reply_idx",
             ),
-            models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
+            # The moderators' lists: by status oldest or newest first, and all comments by time.
+            models.Index(fields=["status", "created_at", "id"], name="comment_queue_idx"),
+            models.Index(fields=["created_at", "id"], name="comment_time_idx"),
             models.Index(fields=["author_email", "status"], name="comment_author_idx"),
         ]
         constraints = [
