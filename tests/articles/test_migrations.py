@@ -9,8 +9,17 @@ BEFORE = [("articles", "0002_staff_roles")]
 AFTER = [("articles", "0005_newsroom_roles")]
 
 
+@pytest.fixture
+def back_to_latest_schema():
+    """Leave the test database at the latest migrations, whatever this test migrated to, for the tests after it."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_old_bylines_become_authors_and_bodies_get_html_and_a_first_revision():
+def test_old_bylines_become_authors_and_bodies_get_html_and_a_first_revision(back_to_latest_schema):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old_apps = executor.loader.project_state(BEFORE).apps
