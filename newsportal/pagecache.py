@@ -53,8 +53,11 @@ def _new_generation():
 
 
 def page_key(request):
-    """Return the cache key of a page: host, path and query string, hashed to a fixed length."""
-    address = f"{request.get_host()}{request.get_full_path()}"
+    """Return the cache key of a page: scheme, host, path and query string, hashed to a fixed length.
+
+    The scheme counts because pages carry absolute URLs (canonical links, social cards).
+    """
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     return "page:" + hashlib.sha256(address.encode()).hexdigest()
 
 
