@@ -11,13 +11,14 @@ end
 
 function init(args)
   csrf_token, csrf_cookie, started = args[1], args[2], args[3]
+  run = os.time()  -- keeps texts unique when a kept database is measured again
 end
 
 function request()
   counter = counter + 1
   local reader = id .. "-" .. counter
   local body = "author_name=Bench+reader&author_email=bench" .. reader .. "%40example.com"
-    .. "&body=Benchmark+comment+" .. reader .. "&parent=&website=&started=" .. started
+    .. "&body=Benchmark+comment+" .. run .. "-" .. reader .. "&parent=&website=&started=" .. started
     .. "&csrfmiddlewaretoken=" .. csrf_token
   local headers = {
     ["Content-Type"] = "application/x-www-form-urlencoded",
