@@ -21,7 +21,7 @@ export SECURE_SSL_REDIRECT=false
 export DATABASE_URL="${DATABASE_URL:-$PG/$BENCH_DB}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/9}"
 export CACHE_KEY_PREFIX="bench$$"
-export LOG_LEVEL=WARNING
+export LOG_LEVEL=ERROR  # 429s and 409s are expected here; keep the output readable
 
 cleanup() {
   [ -n "${GUNICORN_PID:-}" ] && kill "$GUNICORN_PID" 2>/dev/null && wait "$GUNICORN_PID" 2>/dev/null
