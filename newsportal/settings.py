@@ -212,7 +212,8 @@ IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=15 * 1024 * 1
 IMAGE_UPLOAD_MAX_PIXELS = env.int("IMAGE_UPLOAD_MAX_PIXELS", default=50_000_000)  # decoded size, about 150 MB
 
 # Whole-page cache of anonymous pages (newsportal/pagecache.py); 0 switches it off.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)  # also how late a scheduled article may appear
+# Off by default with DEBUG, so template and code changes show at once during development.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)  # also how late a scheduled story appears
 PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)  # what browsers and CDNs may keep
 PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=300)  # stale-while-revalidate
 # bench/run's reference views (newsportal/bench_views.py); never set in production.
