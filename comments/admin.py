@@ -230,7 +230,7 @@ class CommentAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}" target="_blank" rel="noopener">{}</a>',
             comment.article.get_absolute_url(),
-            Truncator(comment.article.title).chars(60),
+            Truncator(comment.article.title).chars(50),
         )
 
     @admin.display(description=_("held because"))
