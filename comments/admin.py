@@ -185,20 +185,8 @@ class CommentAdmin(admin.ModelAdmin):
         "moderated_by",
         "moderated_at",
     ]
-    readonly_fields = [
-        "article_link",
-        "parent",
-        "author_name",
-        "author_email",
-        "status",
-        "held_because",
-        "created_at",
-        "edited_at",
-        "ip_address",
-        "user_agent",
-        "moderated_by",
-        "moderated_at",
-    ]
+    # A moderator may change the text (recorded as edited) and the pick; everything else is the reader's or the log's.
+    readonly_fields = [field for field in fields if field not in ("body", "is_pick")]
 
     def get_changelist(self, request, **kwargs):
         return QueueChangeList

@@ -126,7 +126,8 @@ def comment_report(*, comment: Comment, reason: str, reporter_key: str) -> bool:
     recent = Report.objects.filter(comment=comment)
     if comment.moderated_at:
         recent = recent.filter(created_at__gt=comment.moderated_at)
-    if comment.status == Status.APPROVED and moderation.reports_hide_comment(recent.count()):
+    report_count = recent.count()
+    if comment.status == Status.APPROVED and moderation.reports_hide_comment(report_count):
         with transaction.atomic():
             hidden = Comment.objects.filter(pk=comment.pk, status=Status.APPROVED).update(
                 status=Status.PENDING, held_reasons=Comment.HeldReason.REPORTED.value
@@ -139,7 +140,7 @@ def comment_report(*, comment: Comment, reason: str, reporter_key: str) -> bool:
                     action="hidden by reports",
                     from_status=Status.APPROVED,
                     to_status=Status.PENDING,
-                    note=f"{recent.count()} reader reports",
+                    note=f"{report_count} reader reports",
                 )
     return True
 
