@@ -26,6 +26,11 @@ def public_pages(article):
         "report form": f"/comments/{comment.pk}/report/",
         "404": "/no/such/page/",
         "healthz": "/healthz",
+        "search": "/search/?q=harbour",
+        "authors": "/authors/",
+        "corrections": "/corrections/",
+        "feed": "/feeds/rss/",
+        "sitemap": "/sitemap.xml",
     }
 
 
