@@ -212,8 +212,9 @@ IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=15 * 1024 * 1
 IMAGE_UPLOAD_MAX_PIXELS = env.int("IMAGE_UPLOAD_MAX_PIXELS", default=50_000_000)  # decoded size, about 150 MB
 
 # Whole-page cache of anonymous pages (newsportal/pagecache.py); 0 switches it off.
-# Off by default with DEBUG, so template and code changes show at once during development.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)  # also how late a scheduled story appears
+# Off by default with DEBUG, so template and code changes show at once during development. The lifetime is also
+# how late a scheduled story may appear.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
 PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)  # what browsers and CDNs may keep
 PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=300)  # stale-while-revalidate
 # bench/run's reference views (newsportal/bench_views.py); never set in production.
