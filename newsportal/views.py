@@ -6,9 +6,10 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-# What crawlers should not fetch: the newsroom, staff previews, per-reader forms and confirmations, and search
-# results (endless combinations of the same stories). `*` is the wildcard of Google and Bing.
-ROBOTS_DISALLOW = ["/admin/", "/preview/", "/search/", "/*/comment/", "/comments/"]
+# What crawlers should not fetch: the newsroom, staff previews, per-reader forms and confirmations. Search results
+# stay fetchable on purpose: they carry `noindex`, which a crawler can only obey if it may read the page.
+# `*` is the wildcard of Google and Bing.
+ROBOTS_DISALLOW = ["/admin/", "/preview/", "/*/comment/", "/comments/"]
 
 
 @never_cache
