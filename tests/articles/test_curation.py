@@ -82,6 +82,13 @@ def test_breaking_banner_shows_on_every_reader_page(client, category):
         assert f'href="{story.get_absolute_url()}">Bridge closed after ship strike</a>' in shown, url
 
 
+def test_breaking_banner_does_not_link_a_story_to_itself(client, category):
+    story = ArticleFactory(category=category, title="Bridge closed after ship strike", is_breaking=True)
+    shown = banner(client, story.get_absolute_url())
+    assert "<span>Bridge closed after ship strike</span>" in shown
+    assert "href=" not in shown
+
+
 def test_breaking_banner_goes_when_unticked_or_expired_and_never_shows_unpublished(client, category):
     story = ArticleFactory(category=category, title="Storm warning", is_breaking=True)
     assert "Storm warning" in banner(client)
