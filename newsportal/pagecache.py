@@ -104,10 +104,6 @@ class PageCacheMiddleware:
 
     def store(self, request, key, generation, response):
         """Store the page with validators, and give the reader the same headers a hit would."""
-        if not generation:
-            generation = uuid.uuid4().hex
-            cache.add(GENERATION_KEY, generation, timeout=None)
-            generation = cache.get(GENERATION_KEY, generation)
         body = response.content
         entry = {
             "generation": generation,
@@ -117,6 +113,9 @@ class PageCacheMiddleware:
             "last_modified": http_date(now().timestamp()),
         }
         try:
+            if not generation:  # the first page since the cache started: open a generation
+                cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+                entry["generation"] = cache.get(GENERATION_KEY)
             cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
         except Exception:  # noqa: BLE001 - serve the page uncached
             logger.warning("Page cache unavailable: page not stored", exc_info=True)
