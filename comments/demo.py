@@ -68,6 +68,15 @@ DEMO_COMMENTS = [
         None,
     ),
     (
+        "calderbridge-city-come-from-behind-to-beat-ashworth-rovers",
+        "Sam T.",
+        "sam@example.com",
+        "Published by mistake with a player's home address in it; a moderator took it down.",
+        Status.REMOVED,
+        40,
+        None,
+    ),
+    (
         "council-trials-sensors-to-warn-of-blocked-drains-in-lowerby",
         "Mira",
         "mira@example.com",
