@@ -71,7 +71,7 @@ DEMO_COMMENTS = [
         "calderbridge-city-come-from-behind-to-beat-ashworth-rovers",
         "Sam T.",
         "sam@example.com",
-        "Published by mistake with a player's home address in it; a moderator took it down.",
+        "Someone should go round to the keeper's house after that performance and tell him what we think.",
         Status.REMOVED,
         40,
         None,
