@@ -37,6 +37,11 @@ def json_ld(data):
 
 
 def isotime(moment):
+    """Return a time in ISO 8601 to the whole second, or None.
+
+    HTML's `datetime` attributes allow at most three digits of a fraction of a second (`isoformat()` gives six), and
+    no reader, feed or crawler needs one; every machine-readable time on the site goes through here.
+    """
     return moment.isoformat(timespec="seconds") if moment else None
 
 

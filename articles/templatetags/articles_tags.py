@@ -35,13 +35,8 @@ def newstime(value):
 
 @register.filter
 def isotime(value):
-    """Return a time as a `datetime` attribute takes it: ISO 8601 to the whole second.
-
-    HTML allows at most three digits of a fraction of a second (`isoformat()` gives six), and no reader needs one.
-    """
-    if value is None:
-        return ""
-    return value.isoformat(timespec="seconds")
+    """Return a time as `datetime` attributes and sitemaps take it (see `metadata.isotime`); empty for none."""
+    return metadata.isotime(value) or ""
 
 
 @register.simple_tag
