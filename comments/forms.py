@@ -58,7 +58,7 @@ class CommentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.article = article
         # Only published top-level comments of this article can be answered; the queryset enforces it.
-        self.fields["parent"].queryset = Comment.objects.public().filter(article=article, parent__isnull=True)
+        self.fields["parent"].queryset = Comment.objects.threads_of(article)
         self.fields["parent"].error_messages["invalid_choice"] = _(
             "You can reply only to a published comment of this article, not to a reply."
         )

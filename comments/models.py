@@ -17,7 +17,7 @@ class CommentQuerySet(models.QuerySet):
         )
 
     def threads_of(self, article):
-        """Return an article's published top-level comments in reading order: editor's picks, then oldest first."""
+        """Return an article's published top-level comments (the ones a reader may answer) in reading order."""
         return self.filter(article=article, status=Comment.Status.APPROVED, parent__isnull=True).order_by(
             "-is_pick", "created_at", "pk"
         )

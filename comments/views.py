@@ -28,7 +28,7 @@ def reply_target(article, reply_to):
         return None
     if not reply_to.isdigit():
         raise Http404("No such comment")
-    return get_object_or_404(Comment.objects.public(), pk=reply_to, article=article, parent__isnull=True)
+    return get_object_or_404(Comment.objects.threads_of(article), pk=reply_to)
 
 
 @never_cache
