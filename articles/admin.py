@@ -25,6 +25,16 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def save_model(self, request, obj, form, change):
+        services.category_save(category=obj)
+
+    def delete_model(self, request, obj):
+        services.category_delete(category=obj)
+
+    def delete_queryset(self, request, queryset):
+        for category in queryset:
+            services.category_delete(category=category)
+
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
@@ -37,6 +47,13 @@ class AuthorAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.author_save(author=obj)
+
+    def delete_model(self, request, obj):
+        services.author_delete(author=obj)
+
+    def delete_queryset(self, request, queryset):
+        for author in queryset:
+            services.author_delete(author=author)
 
     def get_autocomplete_fields(self, request):
         # Choosing a staff account needs the right to see users; editors without it just skip the field.
@@ -188,6 +205,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
                     "days": publishing.FAR_FUTURE.days,
                 },
             )
+
+    def delete_model(self, request, obj):
+        services.article_delete(article=obj)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            services.article_delete(article=article)
 
     def revision_reason(self, form, formsets, change):
         """Sum up an admin save for the revision list: which fields and inlines changed."""

@@ -169,6 +169,13 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-published_at", "-pk")
         )
 
+    def shown_on_every_page(self):
+        """Return the live stories that appear on every page: the newest ones (Read next lists them under every
+        other story) and the one the breaking-news banner links to."""
+        newest = self.published().order_by("-published_at", "-pk").values("pk")[: settings.READ_NEXT_SIZE + 1]
+        banner = self.breaking().values("pk")[:1]
+        return self.filter(Q(pk__in=newest) | Q(pk__in=banner))
+
     def pinned(self):
         """Return the stories pinned to the home page: the lead and the top-story slots."""
         return self.filter(Q(is_featured=True) | Q(top_story_rank__isnull=False))

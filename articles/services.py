@@ -1,21 +1,26 @@
-"""Writes with side effects on articles and authors: the admin, admin actions and the demo all call these.
+"""Writes with side effects on articles, categories and authors: the admin, admin actions and the demo call these.
 
 Saving an article renders its Markdown body once, stores an uploaded lead image with its renditions, saves its
 bylines and records exactly one revision (who, when, why) after everything is saved, so a revision always holds
-the authors as they were after that save. Model `save()` methods stay free of all this.
+the authors as they were after that save. Every write tells the page cache what readers will see differently
+(`newsportal.pagecache`). Model `save()` methods stay free of all this.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
+from newsportal import pagecache
+
 from . import images, publishing
-from .models import ARTICLE_HISTORY, Article, Author, Byline, Correction
+from .models import ARTICLE_HISTORY, Article, Author, Byline, Category
 from .richtext import render_markdown
 
 # What restoring a revision brings back: the story as written. Publication state, slug (the URL), category and
@@ -55,15 +60,52 @@ def article_save(
     _store_image(article)
     article.skip_history_when_saving = True
     try:
-        article.save()
-        if authors is not None:
-            _replace_bylines(article, [(author.pk, position) for position, author in enumerate(authors)])
-        if save_related is not None:
-            save_related()
+        with editorial_change(article):
+            article.save()
+            if authors is not None:
+                _replace_bylines(article, [(author.pk, position) for position, author in enumerate(authors)])
+            if save_related is not None:
+                save_related()
     finally:
         del article.skip_history_when_saving
     _record_revision(article, user=user, reason=reason or (_("Created") if created else _("Changed")), created=created)
     return article
+
+
+@transaction.atomic
+def article_delete(*, article: Article) -> None:
+    """Delete an article (with its notes and bylines); readers stop seeing it at once."""
+    with editorial_change(article):
+        article.delete()
+
+
+def _reach(pk: int | None) -> tuple[str, bool, bool] | None:
+    """Return where readers see an article now: its slug, whether it is live, and whether every page shows it."""
+    if pk is None:
+        return None
+    return (
+        Article.objects.filter(pk=pk)
+        .annotate(
+            live=Exists(Article.objects.published().filter(pk=OuterRef("pk"))),
+            everywhere=Exists(Article.objects.shown_on_every_page().filter(pk=OuterRef("pk"))),
+        )
+        .values_list("slug", "live", "everywhere")
+        .first()
+    )
+
+
+@contextmanager
+def editorial_change(article: Article) -> Iterator[None]:
+    """Tell the page cache which pages the change made inside this block shows on, comparing before with after.
+
+    A story readers could not see before and cannot see now (a draft, a scheduled story) changes no page. A live
+    one changes its own page and the lists; one among the newest or behind the banner changes every page.
+    """
+    before = _reach(article.pk)
+    yield
+    seen = [reach for reach in (before, _reach(article.pk)) if reach is not None and reach[1]]
+    if seen:
+        pagecache.content_changed(*{slug for slug, _, _ in seen}, everywhere=any(every for _, _, every in seen))
 
 
 def _store_image(article: Article) -> None:
@@ -131,13 +173,9 @@ def article_restore(*, article: Article, revision, user=None) -> Article:
     )
 
 
-def correction_add(*, article: Article, text: str, kind: str = Correction.Kind.CORRECTION, at=None) -> Correction:
-    """Add a correction or update note to an article; readers see it at once."""
-    return Correction.objects.create(article=article, kind=kind, text=text, created_at=at or timezone.now())
-
-
+@transaction.atomic
 def author_save(*, author: Author) -> Author:
-    """Save an author, storing a newly uploaded photo with its renditions."""
+    """Save an author, storing a newly uploaded photo with its renditions; their pages and bylines show it at once."""
     photo = author.photo
     if not photo:
         author.photo_renditions = []
@@ -145,4 +183,32 @@ def author_save(*, author: Author) -> Author:
         photo.save(photo.name, photo.file, save=False)
         author.photo_renditions = images.make_renditions(author.photo, AUTHOR_PHOTO_WIDTHS)
     author.save()
+    _author_pages_changed(author)
     return author
+
+
+@transaction.atomic
+def author_delete(*, author: Author) -> None:
+    """Delete an author who has no byline (bylines protect their authors)."""
+    _author_pages_changed(author)
+    author.delete()
+
+
+def _author_pages_changed(author: Author) -> None:
+    credited = Article.objects.published().filter(bylines__author=author).values_list("slug", flat=True)
+    pagecache.content_changed(*credited)
+
+
+@transaction.atomic
+def category_save(*, category: Category) -> Category:
+    """Save a category; the section navigation on every page shows it at once."""
+    category.save()
+    pagecache.content_changed(everywhere=True)
+    return category
+
+
+@transaction.atomic
+def category_delete(*, category: Category) -> None:
+    """Delete a category without articles (articles protect their category)."""
+    category.delete()
+    pagecache.content_changed(everywhere=True)

@@ -7,19 +7,24 @@ from . import feeds, views
 app_name = "articles"
 
 # Fixed names first (they are in models.RESERVED_SLUGS, so no category can take them), then /<category>/….
-# Reader pages are the same for everyone and may be cached whole; the staff preview never is.
+# Reader pages are the same for everyone and may be cached whole (each names the query parameters it reads);
+# the staff preview never is.
 urlpatterns = [
     path("", public_page(views.HomeView.as_view()), name="home"),
     path("authors/", public_page(views.AuthorListView.as_view()), name="authors"),
-    path("authors/<slug:slug>/", public_page(views.AuthorView.as_view()), name="author"),
-    path("corrections/", public_page(views.CorrectionListView.as_view()), name="corrections"),
+    path("authors/<slug:slug>/", public_page(views.AuthorView.as_view(), reads=["page"]), name="author"),
+    path("corrections/", public_page(views.CorrectionListView.as_view(), reads=["page"]), name="corrections"),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
-    path("search/", public_page(views.SearchView.as_view()), name="search"),
+    path("search/", public_page(views.SearchView.as_view(), reads=["q", "page"]), name="search"),
     path("feeds/rss/", public_page(feeds.LatestArticlesFeed()), name="feed-rss"),
     path("feeds/atom/", public_page(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
     path("feeds/<slug:category>/rss/", public_page(feeds.CategoryFeed()), name="category-feed-rss"),
     path("feeds/<slug:category>/atom/", public_page(feeds.CategoryAtomFeed()), name="category-feed-atom"),
     path("news-sitemap.xml", public_page(views.news_sitemap), name="news-sitemap"),
-    path("<slug:category>/", public_page(views.CategoryView.as_view()), name="category"),
-    path("<slug:category>/<slug:slug>/", public_page(views.ArticleView.as_view()), name="article"),
+    path("<slug:category>/", public_page(views.CategoryView.as_view(), reads=["page"]), name="category"),
+    path(
+        "<slug:category>/<slug:slug>/",
+        public_page(views.ArticleView.as_view(), reads=["comments"], article_kwarg="slug"),
+        name="article",
+    ),
 ]

@@ -7,7 +7,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from newsportal.pagecache import invalidate_pages
+from articles.models import Article
+from newsportal import pagecache
 
 from . import moderation
 from .models import BlockedTerm, Comment, ModerationLog, Report
@@ -32,9 +33,9 @@ def comment_submit(*, submission: moderation.Submission) -> Comment:
             ip_address=submission.ip_address,
             user_agent=submission.user_agent[:300],
         )
+        if status == Status.APPROVED:
+            pagecache.discussion_changed(submission.article)
     moderation.count_towards_rate_limit(submission)
-    if status == Status.APPROVED:
-        invalidate_pages()
     return comment
 
 
@@ -46,7 +47,7 @@ def comments_moderate(
     ids = list(comments.values_list("pk", flat=True))
     with transaction.atomic():
         locked = Comment.objects.filter(pk__in=ids).exclude(status=status).select_for_update()
-        changing = list(locked.only("pk", "status"))
+        changing = list(locked.only("pk", "status", "article_id"))
         ModerationLog.objects.bulk_create(
             ModerationLog(
                 comment=comment,
@@ -62,8 +63,10 @@ def comments_moderate(
         Comment.objects.filter(pk__in=[comment.pk for comment in changing]).update(
             status=status, moderated_by=moderator, moderated_at=now
         )
-        if changing:
-            invalidate_pages()
+        # Readers see only published comments: a change that does not start or end there changes no page.
+        shown = {comment.article_id for comment in changing if Status.APPROVED in (comment.status, status)}
+        if shown:
+            pagecache.discussion_changed(*Article.objects.filter(pk__in=shown).values_list("slug", flat=True))
     return len(changing)
 
 
@@ -102,7 +105,8 @@ def comment_edit(*, comment: Comment, moderator: AbstractBaseUser, body: str, is
         return
     with transaction.atomic():
         comment.save(update_fields=["body", "body_html", "edited_at", "is_pick"])
-        invalidate_pages()
+        if comment.status == Status.APPROVED:
+            pagecache.discussion_changed(comment.article)
         ModerationLog.objects.create(
             comment=comment,
             moderator=moderator,
@@ -133,7 +137,7 @@ def comment_report(*, comment: Comment, reason: str, reporter_key: str) -> bool:
                 status=Status.PENDING, held_reasons=Comment.HeldReason.REPORTED.value
             )
             if hidden:
-                invalidate_pages()
+                pagecache.discussion_changed(comment.article)
                 ModerationLog.objects.create(
                     comment=comment,
                     moderator=None,

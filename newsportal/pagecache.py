@@ -1,70 +1,160 @@
-"""Whole-page cache for the pages that are the same for every anonymous reader (DESIGN.md principle 2).
+"""Whole-page cache for the pages that are the same for every anonymous reader (DESIGN.md principles 2 and 8).
 
 Views opt in with `@public_page`. The middleware sits early in the stack, so a hit skips sessions, CSRF,
-authentication and the view. Every stored page carries the content *generation* it was built in; any editorial
-or moderation change replaces the generation in the shared cache (`invalidate_pages()`), so every app process
-serves fresh pages from the very next request. Both keys are read in one round trip.
+authentication and the view. Never cached: requests with a session cookie (logged-in staff), anything but
+GET/HEAD, responses that are not a 200 or that set cookies, and views that did not opt in (forms, confirmations,
+previews, admin); requests for those make no cache lookup at all. A cache failure only makes pages slower.
 
-Never cached: requests with a session cookie (logged-in staff), anything but GET/HEAD, responses that set
-cookies, and views that did not opt in (forms, confirmation pages, admin). A cache failure only makes pages slower.
+What changed is what goes stale
+-------------------------------
+Every stored page records the *generations* of what it shows, and stays fresh while they are current. A
+generation is a small key in the shared cache, replaced when what it stands for changes:
+
+- `site`: what every page shows: the section navigation, the breaking-news banner and the newest stories, which
+  Read next lists under every article;
+- `lists`: what the list pages show (home, categories, authors, corrections, search, feeds, sitemaps);
+- `article:<slug>`: one article's own pages: the story with its comment pages.
+
+A page depends on `site` and on one of the other two, so its entry and both generations come back in the one
+round trip (`get_many`) a hit makes. The vocabulary for the services that change things:
+
+- `content_changed(*articles)`: an editorial change to these articles: their pages and every list go stale;
+  with `everywhere=True` every page does, because the change shows on all of them;
+- `discussion_changed(*articles)`: a change to what readers see of these articles' comments: only their pages
+  go stale; the home page never does.
+
+Both take effect when the transaction commits, so no reader can cache the old page under the new generation.
+
+One render per change
+---------------------
+When an entry goes stale (a generation moved, or it outlived `PAGE_CACHE_SECONDS`), the first request for it
+takes a short lock in the shared cache and renders; readers arriving meanwhile get the previous copy, but never
+for longer than `PAGE_CACHE_GRACE_SECONDS` after it went stale. Responses say `X-Cache: HIT`, `MISS` or `STALE`.
+
+Keys and bodies
+---------------
+A page's key is its address with only the query parameters the view reads (`public_page(reads=…)`); tracking
+parameters such as `utm_source` or `fbclid` map to the same entry, and the view sees the same trimmed query, so
+what it renders matches its key. Bodies are stored compressed (gzip, and brotli) and served in the encoding the
+reader accepts, with every header the rendered response carried.
 """
 
+import gzip
 import hashlib
 import logging
-import uuid
+import secrets
+import time
+from dataclasses import dataclass
 from functools import wraps
 
+import brotli
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.http import http_date, quote_etag
-from django.utils.timezone import now
+from django.http import HttpResponse, HttpResponseNotModified, QueryDict
+from django.urls import Resolver404, resolve
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "pages:generation"
-PAGE_MARK = "_public_page"
-STORED_HEADERS = ("Content-Type", "Content-Language")
+SITE = "pages:gen:site"
+LISTS = "pages:gen:lists"
+# Headers the middleware sets itself on every answer, so a stored page does not keep them.
+OWN_HEADERS = frozenset(
+    {"content-length", "content-encoding", "etag", "last-modified", "cache-control", "vary", "x-cache"}
+)
+ENCODINGS = ("br", "gzip")  # preferred first
 
 
-def public_page(view):
-    """Mark a view's responses as identical for every anonymous reader, so they may be cached whole."""
+@dataclass(frozen=True)
+class Policy:
+    """What the cache needs to know of a public view: the query parameters it reads and the article it shows."""
 
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        setattr(response, PAGE_MARK, True)
-        return response
-
-    return wrapped
+    reads: frozenset[str]
+    article_kwarg: str | None
 
 
-def invalidate_pages():
-    """Make every cached page stale, in every app process, once the current transaction commits."""
-    transaction.on_commit(_new_generation)
+def public_page(view=None, *, reads=(), article_kwarg=None):
+    """Mark a view's responses as identical for every anonymous reader, so they may be cached whole.
+
+    `reads`: the query parameters the view uses (every other one is dropped before the view runs);
+    `article_kwarg`: the URL keyword holding the slug of the one article the page shows (its story page).
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            return view(request, *args, **kwargs)
+
+        wrapped.page_cache_policy = Policy(frozenset(reads), article_kwarg)
+        return wrapped
+
+    return decorate(view) if view is not None else decorate
 
 
-def _new_generation():
+# --- The invalidation vocabulary ------------------------------------------------------------------------------
+
+
+def content_changed(*articles, everywhere=False):
+    """Make stale what an editorial change shows on: every list page and these articles' own pages.
+
+    `articles` are Article instances or slugs (none: a change that shows only in lists, such as an author's bio);
+    `everywhere`: the change shows on every page (navigation, banner, the newest stories), so all pages go stale.
+    """
+    keys = [SITE] if everywhere else [LISTS, *(article_key(item) for item in articles)]
+    _replace_on_commit(keys)
+
+
+def discussion_changed(*articles):
+    """Make stale the pages that show these articles' comments (the story and its comment pages), nothing else."""
+    if articles:
+        _replace_on_commit([article_key(item) for item in articles])
+
+
+def article_key(article):
+    slug = article if isinstance(article, str) else article.slug
+    return f"pages:gen:article:{slug}"
+
+
+def _replace_on_commit(keys):
+    transaction.on_commit(lambda: _replace(set(keys)))
+
+
+def new_generation():
+    """Return a fresh generation value: the time it started (to bound stale copies) and a random part."""
+    return f"{time.time():.6f} {secrets.token_hex(4)}"
+
+
+def generation_time(value):
+    return float(value.split(" ", 1)[0])
+
+
+def _replace(keys):
     try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        cache.set_many(dict.fromkeys(keys, new_generation()), timeout=None)
     except Exception:  # noqa: BLE001 - without a cache there are no cached pages to invalidate
         logger.warning("Page cache unavailable: could not invalidate pages", exc_info=True)
 
 
-def page_key(request):
-    """Return the cache key of a page: scheme, host, path and query string, hashed to a fixed length.
-
-    The scheme counts because pages carry absolute URLs (canonical links, social cards).
-    """
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return "page:" + hashlib.sha256(address.encode()).hexdigest()
+# --- The middleware ----------------------------------------------------------------------------------------------
 
 
-def cache_control(response):
-    response["Cache-Control"] = (
-        f"public, max-age={settings.PAGE_CACHE_MAX_AGE}, stale-while-revalidate={settings.PAGE_CACHE_STALE_SECONDS}"
-    )
+class Page:
+    """A request for a public page: its cache keys, with the query trimmed to the parameters the view reads."""
+
+    def __init__(self, request, policy, match):
+        query = QueryDict(mutable=True)
+        for name in sorted(policy.reads & request.GET.keys()):
+            query[name] = request.GET[name]  # the last value, as the view's `GET.get()` would read it
+        request.GET = query
+        request.META["QUERY_STRING"] = query.urlencode()
+        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        digest = hashlib.sha256(address.encode()).hexdigest()
+        self.key = f"page:{digest}"
+        self.lock_key = f"page-render:{digest}"
+        group = article_key(match.kwargs[policy.article_kwarg]) if policy.article_kwarg else LISTS
+        self.generation_keys = (SITE, group)
 
 
 class PageCacheMiddleware:
@@ -72,69 +162,183 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not self.applies_to(request):
+        policy, match = self.policy_for(request)
+        if policy is None:
             return self.get_response(request)
-        key = page_key(request)
+        page = Page(request, policy, match)
         try:
-            found = cache.get_many([GENERATION_KEY, key])
+            found = cache.get_many([*page.generation_keys, page.key])
         except Exception:  # noqa: BLE001 - the cache is an optimisation; the database still answers
             logger.warning("Page cache unavailable", exc_info=True)
             return self.get_response(request)
-        generation = found.get(GENERATION_KEY)
-        entry = found.get(key)
-        if entry and generation and entry["generation"] == generation:
-            return self.from_entry(request, entry)
+        entry = found.get(page.key)
+        generations = tuple(found.get(key) for key in page.generation_keys)
+        locked = False
+        if entry is not None:
+            stale_since = self.stale_since(entry, generations)
+            if stale_since is None:
+                return self.answer(request, entry, "HIT")
+            if time.time() - stale_since < settings.PAGE_CACHE_GRACE_SECONDS:
+                locked = self.claim(page)
+                if not locked:  # another request is rendering this page: hand out the previous copy meanwhile
+                    return self.answer(request, entry, "STALE")
+        try:
+            return self.render(request, page, entry, generations)
+        finally:
+            if locked:
+                self.release(page)
 
+    @staticmethod
+    def policy_for(request):
+        """Return the page policy of the view this request goes to, or (None, None) when it is never cached."""
+        if (
+            settings.PAGE_CACHE_SECONDS <= 0
+            or request.method not in ("GET", "HEAD")
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+        ):
+            return None, None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None, None
+        return getattr(match.func, "page_cache_policy", None), match
+
+    @staticmethod
+    def stale_since(entry, generations):
+        """Return since when a stored page is stale, or None while it is fresh."""
+        moments = []
+        for stored, current in zip(entry["generations"], generations, strict=True):
+            if current is None:  # the generation was lost: nothing tells how old the page is
+                return float("-inf")
+            if stored != current:
+                moments.append(generation_time(current))
+        expires = entry["stored_at"] + settings.PAGE_CACHE_SECONDS
+        if time.time() >= expires:
+            moments.append(expires)
+        return min(moments) if moments else None
+
+    @staticmethod
+    def claim(page):
+        try:
+            return cache.add(page.lock_key, 1, timeout=settings.PAGE_CACHE_GRACE_SECONDS)
+        except Exception:  # noqa: BLE001 - render without the lock
+            return True
+
+    @staticmethod
+    def release(page):
+        try:
+            cache.delete(page.lock_key)
+        except Exception:  # noqa: BLE001 - the lock expires by itself
+            logger.warning("Page cache unavailable: render lock not released", exc_info=True)
+
+    def render(self, request, page, previous, generations):
+        """Render the page (with the generations read before rendering, so a change made meanwhile still counts)."""
+        try:
+            generations = self.open_generations(page, generations)
+        except Exception:  # noqa: BLE001 - serve the page uncached
+            logger.warning("Page cache unavailable: page not stored", exc_info=True)
+            return self.get_response(request)
         response = self.get_response(request)
         if self.storable(response):
-            self.store(request, key, generation, response)
+            entry = self.entry(response, generations)
+            try:
+                cache.set(page.key, entry, timeout=settings.PAGE_CACHE_SECONDS + settings.PAGE_CACHE_GRACE_SECONDS)
+            except Exception:  # noqa: BLE001 - serve the page uncached
+                logger.warning("Page cache unavailable: page not stored", exc_info=True)
+            return self.answer(request, entry, "MISS")
+        if previous is not None:
+            if response.status_code >= 500:  # the database is away: the previous copy beats an error page
+                return self.answer(request, previous, "STALE")
+            try:
+                cache.delete(page.key)  # gone or moved: never hand out the old copy again
+            except Exception:  # noqa: BLE001 - it expires by itself
+                logger.warning("Page cache unavailable: stale page not removed", exc_info=True)
         return response
 
     @staticmethod
-    def applies_to(request):
-        return (
-            settings.PAGE_CACHE_SECONDS > 0
-            and request.method in ("GET", "HEAD")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    def open_generations(page, generations):
+        """Start the generations the cache does not hold yet (first use, or lost); return the current ones."""
+        missing = [key for key, value in zip(page.generation_keys, generations, strict=True) if value is None]
+        if not missing:
+            return generations
+        for key in missing:
+            cache.add(key, new_generation(), timeout=None)
+        current = cache.get_many(missing)
+        return tuple(
+            current.get(key) if value is None else value
+            for key, value in zip(page.generation_keys, generations, strict=True)
         )
 
     @staticmethod
     def storable(response):
-        return getattr(response, PAGE_MARK, False) and response.status_code == 200 and not response.cookies
-
-    def store(self, request, key, generation, response):
-        """Store the page with validators, and give the reader the same headers a hit would."""
-        body = response.content
-        entry = {
-            "generation": generation,
-            "body": body,
-            "headers": {name: response[name] for name in STORED_HEADERS if response.has_header(name)},
-            "etag": quote_etag(hashlib.md5(body, usedforsecurity=False).hexdigest()),
-            "last_modified": http_date(now().timestamp()),
-        }
-        try:
-            if not generation:  # the first page since the cache started: open a generation
-                cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-                entry["generation"] = cache.get(GENERATION_KEY)
-            cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
-        except Exception:  # noqa: BLE001 - serve the page uncached
-            logger.warning("Page cache unavailable: page not stored", exc_info=True)
-        self.add_validators(response, entry)
+        return (
+            response.status_code == 200
+            and not response.cookies
+            and not response.streaming
+            and not response.has_header("Content-Encoding")
+        )
 
     @staticmethod
-    def add_validators(response, entry):
-        response["ETag"] = entry["etag"]
-        response["Last-Modified"] = entry["last_modified"]
-        cache_control(response)
+    def entry(response, generations):
+        body = response.content
+        return {
+            "generations": generations,
+            "stored_at": time.time(),
+            "etag": hashlib.md5(body, usedforsecurity=False).hexdigest(),
+            "headers": {name: value for name, value in response.items() if name.lower() not in OWN_HEADERS},
+            "vary": response.get("Vary", ""),
+            "gzip": gzip.compress(body, compresslevel=6, mtime=0),
+            "br": brotli.compress(body, quality=5),
+        }
 
-    def from_entry(self, request, entry):
-        """Answer from the cache: 304 when the reader's copy is current, the stored page otherwise."""
-        if (
-            request.META.get("HTTP_IF_NONE_MATCH") == entry["etag"]
-            or request.META.get("HTTP_IF_MODIFIED_SINCE") == entry["last_modified"]
-        ):
+    def answer(self, request, entry, state):
+        """Answer from a stored page: 304 when the reader's copy is current, else the body in an accepted encoding."""
+        encoding = accepted_encoding(request)
+        etag = f'"{entry["etag"]}-{encoding}"' if encoding else f'"{entry["etag"]}"'
+        if self.not_modified(request, etag, entry["stored_at"]):
             response = HttpResponseNotModified()
         else:
-            response = HttpResponse(entry["body"], headers=entry["headers"])
-        self.add_validators(response, entry)
+            if encoding:
+                body = entry[encoding]
+            else:
+                body = gzip.decompress(entry["gzip"])
+            response = HttpResponse(body, headers=entry["headers"])
+            if encoding:
+                response["Content-Encoding"] = encoding
+            response["Content-Length"] = str(len(body))
+        if entry["vary"]:
+            response["Vary"] = entry["vary"]
+        patch_vary_headers(response, ["Accept-Encoding"])
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(entry["stored_at"])
+        response["Cache-Control"] = cache_control(fresh=state != "STALE")
+        response["X-Cache"] = state
         return response
+
+    @staticmethod
+    def not_modified(request, etag, stored_at):
+        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+        if if_none_match is not None:
+            tags = parse_etags(if_none_match)
+            return "*" in tags or etag in tags
+        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+        return since is not None and int(stored_at) <= since
+
+
+def accepted_encoding(request):
+    """Return the best encoding of ours the reader accepts (`br`, `gzip`), or "" for an uncompressed body."""
+    offered = {}
+    for part in request.META.get("HTTP_ACCEPT_ENCODING", "").split(","):
+        name, _, params = part.strip().partition(";")
+        quality = params.strip().removeprefix("q=")
+        try:
+            offered[name.strip().lower()] = float(quality) if quality else 1.0
+        except ValueError:
+            continue
+    return next((encoding for encoding in ENCODINGS if offered.get(encoding, 0) > 0), "")
+
+
+def cache_control(*, fresh=True):
+    """Return the Cache-Control of a public page; a stale copy may not be kept by browsers or CDNs."""
+    max_age = settings.PAGE_CACHE_MAX_AGE if fresh else 0
+    return f"public, max-age={max_age}, stale-while-revalidate={settings.PAGE_CACHE_STALE_SECONDS}"

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "simple_history",
+    "newsportal",
     "articles",
     "comments",
 ]
@@ -98,16 +99,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-if env.str("REDIS_URL", default=""):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env.str("REDIS_URL"),
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="newsportal"),
+# One cache shared by every process of the site: pages, locks and rate-limit counters must agree across gunicorn
+# workers, commands and nodes. Redis in production; otherwise a table in the site's own database
+# (newsportal/cache.py), never a per-process memory cache.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.str("REDIS_URL")}
+        if env.str("REDIS_URL", default="")
+        else {
+            "BACKEND": "newsportal.cache.DatabaseCache",
+            "LOCATION": "newsportal_cache",  # newsportal.models.CACHE_TABLE, created by `migrate`
+            "OPTIONS": {"MAX_ENTRIES": env.int("CACHE_MAX_ENTRIES", default=20000)},
         }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    )
+}
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="newsportal")
 
 # --- Auth -----------------------------------------------------------------------------------------
 
@@ -141,7 +147,7 @@ USE_TZ = True
 # --- Static and media files -----------------------------------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")  # collectstatic writes here
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -217,6 +223,8 @@ IMAGE_UPLOAD_MAX_PIXELS = env.int("IMAGE_UPLOAD_MAX_PIXELS", default=50_000_000)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
 PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)  # what browsers and CDNs may keep
 PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=300)  # stale-while-revalidate
+# While one request renders a page that went stale, other readers get the previous copy for at most this long.
+PAGE_CACHE_GRACE_SECONDS = env.int("PAGE_CACHE_GRACE_SECONDS", default=5)
 # bench/run's reference views (newsportal/bench_views.py); never set in production.
 BENCH_REFERENCE_VIEWS = env.bool("BENCH_REFERENCE_VIEWS", default=False)
 BENCH_REFERENCE_BYTES = env.int("BENCH_REFERENCE_BYTES", default=20000)

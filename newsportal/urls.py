@@ -27,7 +27,7 @@ urlpatterns = [
     ),
     path(
         "sitemaps/<slug:section>.xml",
-        public_page(sitemap_views.sitemap),
+        public_page(sitemap_views.sitemap, reads=["p"]),
         {"sitemaps": SITEMAPS, "template_name": "articles/sitemap.xml"},
         name="sitemap-section",
     ),

@@ -1,72 +1,9 @@
-from html.parser import HTMLParser
-
 import pytest
 
 from tests import validators
 from tests.factories import AuthorFactory
 
 ADD_URL = "/admin/articles/article/add/"
-
-
-class FormReader(HTMLParser):
-    """Collect what a browser would submit from the first form with the given id: values as rendered."""
-
-    def __init__(self, form_id):
-        super().__init__()
-        self.form_id, self.inside, self.data = form_id, False, {}
-        self.select = self.textarea = None
-        self.textarea_text = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form" and attrs.get("id") == self.form_id:
-            self.inside = True
-        if not self.inside:
-            return
-        name = attrs.get("name", "")
-        if "__prefix__" in name:  # the admin's template row for "Add another"
-            return
-        if tag == "input" and name:
-            kind = attrs.get("type", "text")
-            if kind in ("checkbox", "radio"):
-                if "checked" in attrs:
-                    self.data[name] = attrs.get("value", "on")
-            elif kind not in ("file", "submit", "button", "image"):
-                self.data[name] = attrs.get("value") or ""
-        elif tag == "select" and name:
-            self.select = name
-            self.data.setdefault(name, "")
-        elif tag == "option" and self.select and "selected" in attrs:
-            self.data[self.select] = attrs.get("value", "")
-        elif tag == "textarea" and name:
-            self.textarea, self.textarea_text = name, []
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "select":
-            self.select = None
-        elif tag == "textarea" and self.textarea:
-            self.data[self.textarea] = "".join(self.textarea_text).removeprefix("\n")
-            self.textarea = None
-
-    def handle_data(self, data):
-        if self.textarea:
-            self.textarea_text.append(data)
-
-
-@pytest.fixture
-def admin_form(client):
-    """Return a function that loads an admin form page and gives back its fields as a browser would post them."""
-
-    def read(url, form_id="article_form"):
-        response = client.get(url)
-        assert response.status_code == 200, response.status_code
-        reader = FormReader(form_id)
-        reader.feed(response.content.decode())
-        return reader.data
-
-    return read
 
 
 @pytest.fixture

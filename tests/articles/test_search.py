@@ -12,7 +12,7 @@ from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
-ON_POSTGRESQL = pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search is PostgreSQL's")
+ON_POSTGRESQL = pytest.mark.usefixtures("postgresql")  # full-text search is PostgreSQL's
 SEARCH_PAGE_BUDGET = 4  # chrome (navigation and banner), the count, the page of results; one to spare
 
 

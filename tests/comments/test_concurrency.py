@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 
 from comments.models import Comment
@@ -13,9 +13,7 @@ READERS = 20
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_twenty_concurrent_submissions_are_all_stored_once(article):
-    if connection.vendor != "postgresql":
-        pytest.skip("parallel transactions are tested on PostgreSQL (CI's second run)")
+def test_twenty_concurrent_submissions_are_all_stored_once(article, postgresql):
     url = f"/{article.category.slug}/{article.slug}/comment/"
     start = threading.Barrier(READERS)
     statuses = []

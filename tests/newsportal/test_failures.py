@@ -14,14 +14,12 @@ UNREACHABLE_REDIS = {
 
 
 @pytest.fixture
-def database_outage(db):
+def database_outage(db, postgresql):
     """Return a switch that cuts the real connection to PostgreSQL (a closed port) and restores it.
 
     SQLite's in-memory test database cannot be taken away without destroying it, so these tests run in CI's
     PostgreSQL pass, against a real refused connection rather than a mock.
     """
-    if connection.vendor != "postgresql":
-        pytest.skip("database outages are tested against PostgreSQL (CI's second run)")
     original_port = connection.settings_dict["PORT"]
 
     def outage(active):

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from newsportal import pagecache
 from newsportal.roles import EDITORS, MODERATORS
 
 DEMO_ACCOUNTS = {"editor": EDITORS, "moderator": MODERATORS}
@@ -32,6 +33,8 @@ class Command(BaseCommand):
                     summary = import_module(module_name).load()
                     self.stdout.write(f"{app_config.verbose_name}: {summary}")
             self.create_accounts()
+            # The demo rewrites sections, stories and comments alike: every page may show something new.
+            pagecache.content_changed(everywhere=True)
 
     def create_accounts(self):
         """Create the demo staff accounts once, printing each new random password a single time."""

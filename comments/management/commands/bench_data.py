@@ -17,6 +17,7 @@ from django.utils.html import escape
 from articles.models import Article, Author, Byline, Category
 from comments.models import Comment
 from comments.text import render_comment_body
+from newsportal import pagecache
 
 BATCH = 5000
 SENTENCES = [
@@ -115,6 +116,8 @@ class Command(BaseCommand):
             stored += size
             if stored % 100_000 == 0:
                 self.stdout.write(f"  {stored} comments")
+        # Bulk inserts skip the services: say once that every page may have changed.
+        pagecache.content_changed(everywhere=True)
         self.stdout.write(f"{stored} comments; done in {time.monotonic() - started:.0f} s")
 
     def categories(self):

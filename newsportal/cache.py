@@ -1,0 +1,50 @@
+"""The embedded default cache: Django's database cache on the site's own database, with an atomic counter.
+
+Without `REDIS_URL` every process of the site (gunicorn workers, management commands, a second node on the same
+database) must still see the same cached pages and count the same rate limits (DESIGN.md principle 7); a
+per-process local-memory cache cannot. Django's `DatabaseCache` is shared, but its `incr` reads and then writes,
+so two processes counting at once lose a count. Here `incr` locks the row for the update instead (`SELECT … FOR
+UPDATE` on PostgreSQL; SQLite takes the database's write lock for the transaction, see settings).
+"""
+
+import base64
+# The encoding Django's DatabaseCache itself uses for this table.
+import pickle  # nosec B403
+
+from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
+from django.db import router, transaction
+from django.utils import timezone
+
+from .models import CacheEntry
+
+
+def _decode(text):
+    # Only this backend writes the table (the site's own database): no untrusted input is unpickled.
+    return pickle.loads(base64.b64decode(text.encode()))  # noqa: S301  # nosec B301
+
+
+def _encode(value, protocol):
+    return base64.b64encode(pickle.dumps(value, protocol)).decode("latin1")
+
+
+class DatabaseCache(DjangoDatabaseCache):
+    def incr(self, key, delta=1, version=None):
+        """Add `delta` to a stored number and return the new value, atomically across processes."""
+        key = self.make_and_validate_key(key, version=version)
+        db = router.db_for_write(CacheEntry)
+        with transaction.atomic(using=db):
+            entry = (
+                CacheEntry.objects.using(db)
+                .select_for_update()
+                .filter(cache_key=key, expires__gt=timezone.now())
+                .only("value")
+                .first()
+            )
+            if entry is None:
+                raise ValueError(f"Key '{key}' not found")
+            value = _decode(entry.value) + delta
+            CacheEntry.objects.using(db).filter(cache_key=key).update(value=_encode(value, self.pickle_protocol))
+        return value
+
+    def decr(self, key, delta=1, version=None):
+        return self.incr(key, -delta, version)
