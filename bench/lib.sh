@@ -38,6 +38,17 @@ bench_setup() {
   (cd "$ROOT" && "$PY" manage.py migrate --noinput -v0 && "$PY" manage.py collectstatic --noinput -v0)
 }
 
+# Print the CPU time (user + system, in ms) the gunicorn workers have used so far: what each request costs the
+# server, steadier on a noisy machine than requests per second.
+worker_cpu_ms() {
+  local ticks=0 pid
+  for pid in $(pgrep -P "$GUNICORN_PID"); do
+    # Fields after the command name: state is 1st, utime 12th, stime 13th (proc(5) fields 14 and 15).
+    ticks=$((ticks + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
+  done
+  echo $((ticks * 1000 / $(getconf CLK_TCK)))
+}
+
 start_gunicorn() {
   PORT="$(free_port)"
   BASE="http://127.0.0.1:$PORT"

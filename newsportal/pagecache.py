@@ -182,6 +182,11 @@ class PageCacheMiddleware:
                 locked = self.claim(page)
                 if not locked:  # another request is rendering this page: hand out the previous copy meanwhile
                     return self.answer(request, entry, "STALE")
+                # That request may have stored the new page between our read and our lock: read once more.
+                entry, generations = self.reread(page, entry, generations)
+                if self.stale_since(entry, generations) is None:
+                    self.release(page)
+                    return self.answer(request, entry, "HIT")
         try:
             return self.render(request, page, entry, generations)
         finally:
@@ -216,6 +221,14 @@ class PageCacheMiddleware:
         if time.time() >= expires:
             moments.append(expires)
         return min(moments) if moments else None
+
+    @staticmethod
+    def reread(page, entry, generations):
+        try:
+            found = cache.get_many([*page.generation_keys, page.key])
+        except Exception:  # noqa: BLE001 - go on with what the first read found
+            return entry, generations
+        return found.get(page.key, entry), tuple(found.get(key) for key in page.generation_keys)
 
     @staticmethod
     def claim(page):

@@ -104,7 +104,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # (newsportal/cache.py), never a per-process memory cache.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.str("REDIS_URL")}
+        {"BACKEND": "newsportal.cache.RedisCache", "LOCATION": env.str("REDIS_URL")}
         if env.str("REDIS_URL", default="")
         else {
             "BACKEND": "newsportal.cache.DatabaseCache",

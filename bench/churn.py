@@ -1,0 +1,87 @@
+"""Make changes at a fixed rate through the project's own services while bench/run reads pages (issue 11).
+
+    python bench/churn.py moderation --rate 5 --seconds 20 --paths FILE --log FILE
+    python bench/churn.py editorial --every 10 --seconds 30 --paths FILE --log FILE [--newest]
+
+`moderation`: each decision adds a waiting comment to the next article of the rotation (which changes no page)
+and approves it with `comments_moderate`, as a moderator's click does. `editorial`: each save changes the body
+of the next article with `article_save`, as an editor's does (`--newest`: always the newest story, which shows on
+every page). Changes fall in the middle of each interval from `--start-at` on, for `--seconds`; each is logged as
+`<unix time> <path>` for bench/report.py.
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsportal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from articles import services as article_services  # noqa: E402
+from articles.models import Article  # noqa: E402
+from comments.models import Comment  # noqa: E402
+from comments.services import comments_moderate  # noqa: E402
+
+
+def articles_of(paths):
+    slugs = [path.strip("/").split("/")[-1] for path in paths]
+    by_slug = {article.slug: article for article in Article.objects.select_related("category").filter(slug__in=slugs)}
+    return [by_slug[slug] for slug in slugs]
+
+
+def moderate(article, number):
+    comment = Comment.objects.create(
+        article=article,
+        author_name="Bench reader",
+        author_email=f"churn{number}@example.com",
+        body=f"Churn decision {number} at {time.time():.3f}",
+        body_html=f"<p>Churn decision {number}</p>",
+        status=Comment.Status.PENDING,
+    )
+    comments_moderate(
+        comments=Comment.objects.filter(pk=comment.pk), moderator=None, status=Comment.Status.APPROVED, action="approve"
+    )
+
+
+def edit(article, number):
+    article = Article.objects.get(pk=article.pk)
+    article.body = f"{article.body.split(' (edit ')[0]} (edit {number})"
+    article_services.article_save(article=article, reason="bench/churn.py")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode", choices=["moderation", "editorial"])
+    parser.add_argument("--rate", type=float, help="changes per second")
+    parser.add_argument("--every", type=float, help="seconds between changes")
+    parser.add_argument("--seconds", type=float, required=True)
+    parser.add_argument("--paths", required=True, help="file with the article paths of the rotation")
+    parser.add_argument("--newest", action="store_true", help="editorial: always change the newest story")
+    parser.add_argument("--log", required=True)
+    parser.add_argument("--start-at", type=float, help="unix time of the first change's interval (default: now)")
+    options = parser.parse_args()
+    interval = options.every or 1 / options.rate
+    if options.newest:
+        targets = [Article.objects.published().select_related("category").first()]
+    else:
+        targets = articles_of(Path(options.paths).read_text().split())
+    change = moderate if options.mode == "moderation" else edit
+    started = options.start_at or time.time()
+    with open(options.log, "w") as log:
+        number = 0
+        while (due := number * interval + interval / 2) < options.seconds:
+            time.sleep(max(0.0, started + due - time.time()))
+            article = targets[number % len(targets)]
+            change(article, number)
+            log.write(f"{time.time():.3f} {article.get_absolute_url()}\n")
+            number += 1
+
+
+if __name__ == "__main__":
+    main()

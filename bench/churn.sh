@@ -1,0 +1,45 @@
+# The busy hour (issue 11), sourced by bench/run: readers over 50 article pages in rotation while changes arrive
+# through the project's own services (bench/churn.py). gunicorn writes an access log with each answer's X-Cache
+# (HIT, MISS = rendered, STALE), from which bench/report.py counts the hit ratio and the renders per change.
+#
+# The pages live PAGE_CACHE_SECONDS=600 here so that expiry (one render per page per lifetime, whatever happens)
+# does not blur the renders the changes cause; every other setting is production's.
+
+echo "== the busy hour: 50 article pages in rotation while moderators and editors work"
+query "
+from articles.models import Article
+for article in Article.objects.published().select_related('category')[100:150]:
+    print(article.get_absolute_url())
+" >"$RUN/rotation.txt"
+mapfile -t rotation <"$RUN/rotation.txt"
+access_log="$RUN/access.log"
+PAGE_CACHE_SECONDS=600 start_gunicorn --access-logfile "$access_log" --access-logformat '%(U)s %(s)s %({x-cache}o)s'
+
+churn_row() {  # churn_row NAME PAGES_PER_CHANGE [bench/churn.py ARGUMENTS…]: warm the rotation, then read under churn
+  local name="$1" pages="$2" driver=""
+  shift 2
+  for path in "${rotation[@]}"; do curl -fsS -o /dev/null "$BASE$path"; done
+  # The driver starts Django first; its first change comes after the readers started.
+  local start_at
+  start_at=$(($(date +%s) + 3))
+  if [ $# -gt 0 ]; then
+    "$PY" "$ROOT/bench/churn.py" "$@" --seconds "${DURATION%s}" --start-at "$start_at" \
+      --paths "$RUN/rotation.txt" --log "$RUN/$name.changes" &
+    driver=$!
+  fi
+  "$PY" -c "import time; time.sleep(max(0, $start_at - 0.2 - time.time()))"
+  : >"$access_log"
+  echo "$start_at" >"$RUN/$name.window"
+  measure "$name" "${rotation[0]}" "$ROOT/bench/read_articles.lua" "${rotation[@]}"
+  date +%s.%N >>"$RUN/$name.window"
+  [ -z "$driver" ] || wait "$driver"
+  cp "$access_log" "$RUN/$name.access"
+  echo "$pages" >"$RUN/$name.pages"
+}
+
+churn_row churn-none 0
+churn_row churn-moderation-1s 1 moderation --rate 1
+churn_row churn-moderation-5s 1 moderation --rate 5
+churn_row churn-editorial-10s 1 editorial --every 10
+churn_row churn-editorial-newest-10s "${#rotation[@]}" editorial --every 10 --newest
+kill "$GUNICORN_PID"; wait "$GUNICORN_PID" 2>/dev/null || true
