@@ -1,19 +1,23 @@
-"""The moderators' queue: waiting comments oldest first, with what a decision needs on one screen."""
+"""The comments in the admin: the moderation workspace (comments/workspace.py) and the list for search and audit."""
 
 from collections import Counter
+from functools import partial
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from articles.models import Article
+from newsportal.params import positive_int
 
-from . import services
+from . import services, workspace
 from .models import BlockedTerm, Comment, ModerationLog, Report
 
 Status = Comment.Status
@@ -30,7 +34,7 @@ class StatusFilter(admin.SimpleListFilter):
         return [(self.ALL, _("All")), *Status.choices]
 
     def choices(self, changelist):
-        current = self.value() or Status.PENDING
+        current = self.value() or self.default
         for value, label in self.lookup_choices:
             yield {
                 "selected": current == value,
@@ -38,8 +42,14 @@ class StatusFilter(admin.SimpleListFilter):
                 "display": label,
             }
 
+    def __init__(self, request, params, model, model_admin):
+        # Waiting comments, unless the moderator asked for reported ones: readers report published comments.
+        reported = request.GET.get(ReportedFilter.parameter_name) == "yes"
+        self.default = self.ALL if reported else Status.PENDING
+        super().__init__(request, params, model, model_admin)
+
     def queryset(self, request, queryset):
-        value = self.value() or Status.PENDING
+        value = self.value() or self.default
         return queryset if value == self.ALL else queryset.filter(status=value)
 
 
@@ -89,9 +99,8 @@ class QueueArticleFilter(admin.SimpleListFilter):
         return [(str(pk), f"{Truncator(title).chars(50)} ({counts[pk]})") for pk, title in titles]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(article_id=int(self.value()))
-        return queryset
+        article_id = positive_int(self.value())
+        return queryset.filter(article_id=article_id) if article_id else queryset
 
 
 class QueueChangeList(ChangeList):
@@ -151,24 +160,17 @@ class DecisionInline(admin.TabularInline):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = [
-        "excerpt",
-        "author",
-        "article_link",
-        "held_because",
-        "report_count",
-        "author_history",
-        "waiting",
-        "status",
-    ]
+    list_display = ["excerpt", "author", "article_link", "why", "state"]
     list_filter = [StatusFilter, HeldReasonFilter, ReportedFilter, QueueArticleFilter, "is_pick"]
     search_fields = ["body", "author_name", "author_email", "=ip_address"]
     ordering = ["created_at", "pk"]
     list_per_page = 50
     show_full_result_count = False
     list_select_related = ["article__category"]
-    actions = ["approve", "reject", "mark_spam", "block_author"]
+    actions = ["approve", "reject", "mark_spam"]
     inlines = [ReportInline, DecisionInline]
+    change_list_template = "admin/comments/comment/change_list.html"
+    change_form_template = "admin/comments/comment/change_form.html"
     fields = [
         "article_link",
         "parent",
@@ -187,6 +189,21 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     # A moderator may change the text (recorded as edited) and the pick; everything else is the reader's or the log's.
     readonly_fields = [field for field in fields if field not in ("body", "is_pick")]
+
+    def get_urls(self):
+        """The workspace's pages, under this admin's permission checks."""
+
+        def view(function):
+            return self.admin_site.admin_view(partial(function, admin=self))
+
+        return [
+            path("workspace/", view(workspace.workspace), name="comments_comment_workspace"),
+            path("workspace/more/", view(workspace.more_cards), name="comments_comment_workspace_more"),
+            path("workspace/<int:pk>/decide/", view(workspace.decide), name="comments_comment_workspace_decide"),
+            path("workspace/<int:pk>/undo/", view(workspace.undo), name="comments_comment_workspace_undo"),
+            path("workspace/<int:pk>/block/", view(workspace.block), name="comments_comment_workspace_block"),
+            *super().get_urls(),
+        ]
 
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
@@ -211,7 +228,13 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("author"), ordering="author_name")
     def author(self, comment):
-        return format_html("{}<br><small>{}</small>", comment.author_name, comment.author_email)
+        history = _("%(approved)d approved, %(rejected)d rejected") % {
+            "approved": comment.approved_n,
+            "rejected": comment.rejected_n,
+        }
+        return format_html(
+            "{}<br><small>{}</small><br><small>{}</small>", comment.author_name, comment.author_email, history
+        )
 
     @admin.display(description=_("article"))
     def article_link(self, comment):
@@ -225,53 +248,42 @@ class CommentAdmin(admin.ModelAdmin):
     def held_because(self, comment):
         return ", ".join(str(label) for label in comment.held_reason_labels) or "—"
 
-    @admin.display(description=_("reports"))
-    def report_count(self, comment):
-        return comment.reports_n
+    @admin.display(description=_("why it is here"))
+    def why(self, comment):
+        reports = (
+            ngettext("%(count)d report", "%(count)d reports", comment.reports_n) % {"count": comment.reports_n}
+            if comment.reports_n
+            else ""
+        )
+        return format_html("{}<br><small>{}</small>", self.held_because(comment), reports)
 
-    @admin.display(description=_("author’s history"))
-    def author_history(self, comment):
-        return _("%(approved)d approved, %(rejected)d rejected") % {
-            "approved": comment.approved_n,
-            "rejected": comment.rejected_n,
-        }
-
-    @admin.display(description=_("waiting"), ordering="created_at")
-    def waiting(self, comment):
-        if comment.status != Status.PENDING:
-            return "—"
-        return timesince(comment.created_at, timezone.now(), depth=1)
+    @admin.display(description=_("status"), ordering="created_at")
+    def state(self, comment):
+        waiting = timesince(comment.created_at, timezone.now(), depth=1) if comment.status == Status.PENDING else ""
+        return format_html("{}<br><small>{}</small>", comment.get_status_display(), waiting)
 
     # --- Actions: the same services the site uses ---
 
-    def decide(self, request, queryset, status, action):
+    def decide(self, request, queryset, status):
+        action = services.ACTION_FOR[status]
         changed = services.comments_moderate(comments=queryset, moderator=request.user, status=status, action=action)
         self.message_user(
-            request, _("%(count)d comment(s): %(action)s.") % {"count": changed, "action": action}, messages.SUCCESS
+            request,
+            _("%(count)d comment(s): %(action)s.") % {"count": changed, "action": action.label.lower()},
+            messages.SUCCESS,
         )
 
     @admin.action(description=_("Approve selected comments"), permissions=["change"])
     def approve(self, request, queryset):
-        self.decide(request, queryset, Status.APPROVED, "approve")
+        self.decide(request, queryset, Status.APPROVED)
 
     @admin.action(description=_("Reject selected comments"), permissions=["change"])
     def reject(self, request, queryset):
-        self.decide(request, queryset, Status.REJECTED, "reject")
+        self.decide(request, queryset, Status.REJECTED)
 
     @admin.action(description=_("Mark selected comments as spam"), permissions=["change"])
     def mark_spam(self, request, queryset):
-        self.decide(request, queryset, Status.SPAM, "mark as spam")
-
-    @admin.action(
-        description=_("Block the authors (e-mail and IP) and reject their waiting comments"), permissions=["change"]
-    )
-    def block_author(self, request, queryset):
-        rejected = services.authors_block(comments=queryset, moderator=request.user)
-        self.message_user(
-            request,
-            _("Authors blocked; %(count)d waiting comment(s) rejected.") % {"count": rejected},
-            messages.SUCCESS,
-        )
+        self.decide(request, queryset, Status.SPAM)
 
     def save_model(self, request, obj, form, change):
         """Save a moderator's edit through the service, so the text is marked edited and logged."""
@@ -286,10 +298,10 @@ class CommentAdmin(admin.ModelAdmin):
 
 @admin.register(BlockedTerm)
 class BlockedTermAdmin(admin.ModelAdmin):
-    list_display = ["value", "kind", "note", "created_by", "created_at"]
+    list_display = ["value", "kind", "whole_word", "expires_at", "note", "created_by", "created_at"]
     list_filter = ["kind"]
     search_fields = ["value", "note"]
-    fields = ["kind", "value", "note"]
+    fields = ["kind", "value", "whole_word", "expires_at", "note"]
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -9,16 +9,20 @@ from .models import BODY_MAX_LENGTH, Comment, Report
 FORM_STARTED_SALT = "comments.form-started"
 
 
-def form_started_token(now=None):
-    """Return a tamper-proof token carrying the time the form was shown."""
-    return signing.dumps(int(now if now is not None else time.time()), salt=FORM_STARTED_SALT)
+def form_started_token(article, now=None):
+    """Return a tamper-proof token saying which article's form was shown, and when."""
+    moment = int(now if now is not None else time.time())
+    return signing.dumps({"article": article.pk, "shown": moment}, salt=FORM_STARTED_SALT)
 
 
-def form_age_seconds(token):
-    """Return how long ago the form was shown, or None for a missing or forged token."""
+def form_age_seconds(token, article):
+    """Return how long ago this article's form was shown; None for a missing or forged token, or another article's."""
     try:
-        return time.time() - float(signing.loads(token, salt=FORM_STARTED_SALT))
-    except (signing.BadSignature, TypeError, ValueError):
+        shown = signing.loads(token, salt=FORM_STARTED_SALT)
+        if shown["article"] != article.pk:
+            return None
+        return time.time() - float(shown["shown"])
+    except (signing.BadSignature, TypeError, ValueError, KeyError):
         return None
 
 
@@ -64,7 +68,12 @@ class CommentForm(forms.ModelForm):
         )
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         if not self.is_bound:
-            self.initial["started"] = form_started_token()
+            self.initial["started"] = form_started_token(article)
+
+    def renew_token(self):
+        """Give the form sent back to the reader a new token (the old one expired or was not this article's)."""
+        self.data = self.data.copy()
+        self.data["started"] = form_started_token(self.article)
 
     def clean_author_name(self):
         return self.cleaned_data["author_name"].strip()

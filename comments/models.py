@@ -1,6 +1,8 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +32,28 @@ class CommentQuerySet(models.QuerySet):
         """Return the comments waiting for a moderator, oldest first."""
         return self.filter(status=Comment.Status.PENDING).order_by("created_at", "pk")
 
+    def reported_since_decision(self):
+        """Return the published comments that readers reported after a moderator last decided them, oldest first.
+
+        Driven from the reports (few) rather than the published comments (many).
+        """
+        fresh_reports = Report.objects.filter(comment__status=Comment.Status.APPROVED).filter(
+            Q(comment__moderated_at__isnull=True) | Q(created_at__gt=F("comment__moderated_at"))
+        )
+        return self.filter(pk__in=fresh_reports.values("comment")).order_by("created_at", "pk")
+
+    def others_seen_from(self, addresses, *, besides, days):
+        """Return, per IP address, how many other e-mail addresses commented from it in the last `days` days."""
+        since = timezone.now() - timedelta(days=days)
+        rows = (
+            self.filter(ip_address__in=addresses, created_at__gte=since)
+            .exclude(author_email__in=besides)
+            .values("ip_address")
+            .annotate(n=Count("author_email", distinct=True))
+            .order_by()
+        )
+        return {row["ip_address"]: row["n"] for row in rows}
+
 
 class Comment(models.Model):
     class Status(models.TextChoices):
@@ -48,7 +72,7 @@ class Comment(models.Model):
         HONEYPOT = "honeypot", _("Hidden field filled in (bot)")
         TOO_FAST = "too-fast", _("Sent too fast after the form opened (bot)")
         BLOCKED_EMAIL = "blocked-email", _("Blocked e-mail address")
-        BLOCKED_IP = "blocked-ip", _("Blocked IP address")
+        BLOCKED_IP = "blocked-ip", _("Blocked address")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments", verbose_name=_("article"))
     parent = models.ForeignKey(
@@ -112,6 +136,11 @@ class Comment(models.Model):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
 
     @property
+    def decision_version(self):
+        """Return what a moderator saw of the comment's state: a decision made meanwhile changes it."""
+        return f"{self.status}@{self.moderated_at.isoformat() if self.moderated_at else ''}"
+
+    @property
     def held_reason_labels(self):
         return [self.HeldReason(code).label for code in self.held_reasons.split() if code in self.HeldReason.values]
 
@@ -119,9 +148,18 @@ class Comment(models.Model):
 class ModerationLog(models.Model):
     """One moderation decision: who changed which comment from what to what, when and why."""
 
+    class Action(models.TextChoices):
+        APPROVE = "approve", _("Approved")
+        REJECT = "reject", _("Rejected")
+        SPAM = "mark as spam", _("Marked as spam")
+        BLOCK_AUTHOR = "block author", _("Rejected when blocking the author")
+        EDIT = "edit", _("Edited")
+        HIDDEN_BY_REPORTS = "hidden by reports", _("Hidden by readers’ reports")
+        UNDO = "undo", _("Undone")
+
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="decisions")
     moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    action = models.CharField(_("action"), max_length=40)
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
     from_status = models.CharField(_("from"), max_length=10, choices=Comment.Status.choices)
     to_status = models.CharField(_("to"), max_length=10, choices=Comment.Status.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -131,6 +169,7 @@ class ModerationLog(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("moderation decision")
         verbose_name_plural = _("moderation log")
+        indexes = [models.Index(fields=["comment", "-created_at", "-id"], name="moderation_log_comment_idx")]
 
     def __str__(self):
         return f"{self.action}: {self.from_status} → {self.to_status}"
@@ -160,19 +199,35 @@ class Report(models.Model):
         return f"{self.get_reason_display()} on comment {self.comment_id}"
 
 
+class BlockedTermQuerySet(models.QuerySet):
+    def active(self):
+        """Return the entries in force: without an expiry, or not expired yet."""
+        return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+
+
 class BlockedTerm(models.Model):
     """An entry of the moderators' block lists: a word, an e-mail address or an IP address."""
 
     class Kind(models.TextChoices):
         WORD = "word", _("Word (comments containing it are held)")
-        EMAIL = "email", _("E-mail address (comments are rejected as spam)")
-        IP = "ip", _("IP address (comments are rejected as spam)")
+        EMAIL = "email", _("E-mail address (comments are filed as spam)")
+        IP = "ip", _("IP address (comments are held for a moderator)")
 
     kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
     value = models.CharField(_("value"), max_length=254)
+    whole_word = models.BooleanField(
+        _("whole word only"),
+        default=False,
+        help_text=_("Words match at the start of a word (“casino” also holds “casinos”); tick to match only the word."),
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(_("added"), default=timezone.now)
+    expires_at = models.DateTimeField(
+        _("expires"), null=True, blank=True, help_text=_("Leave empty to keep the entry until it is deleted.")
+    )
+
+    objects = BlockedTermQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "value"]

@@ -2,31 +2,41 @@
 
 Each rule is a small function of a `Submission`. `classify()` applies them in this order:
 
-1. refusals: the comment is not stored and the reader is told why (`Refused`);
-2. spam: stored as spam without telling the reader (bots learn nothing);
-3. holds: stored as pending with the reasons, for a moderator to decide;
+1. refusals: the comment is not stored and the reader is told why (`Refused`, with a reason the view turns into
+   an HTTP status): a form that cannot be trusted yet (expired, sent back too fast, for another article), the
+   reader's allowance used up, or the same text sent twice;
+2. spam: stored as spam without telling the reader (bots learn nothing): the honeypot, blocked e-mail addresses;
+3. holds: stored as pending with the reasons, for a moderator to decide: a blocked IP address (addresses are shared
+   by offices, schools and mobile networks, so a person decides), too many links, a blocked word, a first-time
+   commenter;
 4. otherwise pre-moderated articles hold every comment, post-moderated ones publish it.
+
+Only rules no person trips by accident file a comment as spam. Words and links are matched on one normal form
+of the text (`comments.matching`). The allowance and the same-text check are claimed atomically in the shared
+cache before anything is stored, so simultaneous requests cannot slip past them.
 """
 
 import hashlib
 import hmac
 import logging
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 
+from . import matching
 from .models import BlockedTerm, Comment
 
 logger = logging.getLogger(__name__)
-LINK_PATTERN = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 Reason = Comment.HeldReason
+# How long the claim on a text lasts; after that the database answers "already posted" on its own.
+SAME_TEXT_CLAIM_SECONDS = 120
 
 
 @dataclass(frozen=True)
@@ -40,17 +50,23 @@ class Submission:
     parent: Comment | None = None
     ip_address: str | None = None
     user_agent: str = ""
-    form_age_seconds: float | None = None  # None: the form token was missing or forged
+    form_age_seconds: float | None = None  # None: the form token was missing, forged or for another article
     honeypot: str = ""
 
 
 class Refused(Exception):
-    """The comment is refused and nothing is stored; `message` tells the reader why."""
+    """The comment is refused and nothing is stored; `message` tells the reader why, `reason` says which rule."""
 
-    def __init__(self, message, status=429):
+    RATE_LIMIT = "rate-limit"
+    SAME_TEXT = "same-text"
+    UNAVAILABLE = "unavailable"
+    FORM = "form"  # the form must be sent again: expired, too fast, or not this article's
+
+    def __init__(self, message, reason, *, new_form=False):
         super().__init__(message)
         self.message = message
-        self.status = status
+        self.reason = reason
+        self.new_form = new_form  # the form the reader gets back needs a new token
 
 
 # --- The article's settings ------------------------------------------------------------------------
@@ -83,43 +99,90 @@ def rate_limit_cache_key(submission):
     return f"comments:rate:{reader_key(submission.ip_address)}"
 
 
-def count_towards_rate_limit(submission):
-    """Count one stored comment against the reader's allowance (shared by every app process via the cache)."""
-    key = rate_limit_cache_key(submission)
-    try:
-        cache.add(key, 0, timeout=settings.COMMENTS_RATE_LIMIT_WINDOW)
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=settings.COMMENTS_RATE_LIMIT_WINDOW)
-    except Exception:  # noqa: BLE001 - the comment is stored; a lost count must not turn it into an error
-        logger.warning("Cache unavailable: a comment was not counted towards the rate limit", exc_info=True)
+def _unavailable(error):
+    logger.error("Cache unavailable: comment posting is paused", exc_info=error)
+    return Refused(
+        _("We can’t take comments for a moment. Please try again in a minute; your text is still here."),
+        Refused.UNAVAILABLE,
+    )
 
 
 # --- Refusals --------------------------------------------------------------------------------------
 
 
-def over_rate_limit(submission):
-    """Tell whether the reader has used up their comments for the current window.
+def check_form(submission):
+    """Refuse a form that cannot be trusted yet; the reader is asked to check the comment and send it again.
 
-    Without the cache the limit cannot be checked, so posting fails closed rather than open to floods.
+    A missing, forged or expired token, or another article's, gets a new one with the form; a form sent back
+    faster than a person types keeps its token, so sending again a moment later works.
     """
+    age = submission.form_age_seconds
+    if age is None:
+        message, new_form = _("We could not check this form. Please check your comment and send it again."), True
+    elif age > settings.COMMENTS_FORM_MAX_AGE:
+        message, new_form = _("This form was opened a while ago. Please check your comment and send it again."), True
+    elif age < settings.COMMENTS_MIN_FORM_SECONDS:
+        message, new_form = _("That was very quick. Please check your comment and send it again."), False
+    else:
+        return
+    raise Refused(message, Refused.FORM, new_form=new_form)
+
+
+def claim_allowance(submission):
+    """Count this comment against the reader's allowance, atomically; return False (and count nothing) when used up.
+
+    Shared by every app process via the cache; without the cache the limit cannot be checked, so posting fails
+    closed rather than open to floods.
+    """
+    key = rate_limit_cache_key(submission)
     try:
-        count = cache.get(rate_limit_cache_key(submission)) or 0
+        cache.add(key, 0, timeout=settings.COMMENTS_RATE_LIMIT_WINDOW)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the window ended between add and incr
+            cache.add(key, 0, timeout=settings.COMMENTS_RATE_LIMIT_WINDOW)
+            count = cache.incr(key)
+        if count <= settings.COMMENTS_RATE_LIMIT:
+            return True
+        cache.decr(key)
+        return False
     except Exception as error:  # noqa: BLE001 - any cache client error: the limiter cannot answer
-        logger.error("Cache unavailable: comment posting is paused", exc_info=True)
-        raise Refused(
-            _("We can’t take comments for a moment. Please try again in a minute; your text is still here."),
-            status=503,
-        ) from error
-    return count >= settings.COMMENTS_RATE_LIMIT
+        raise _unavailable(error) from error
+
+
+def give_back_allowance(submission):
+    """Return a claimed comment to the reader's allowance (it was refused for another reason)."""
+    try:
+        cache.decr(rate_limit_cache_key(submission))
+    except Exception:  # noqa: BLE001 - expired or unavailable: nothing to give back
+        logger.info("A claimed comment could not be returned to the reader's allowance", exc_info=True)
+
+
+def same_text_keys(submission):
+    text = hashlib.sha256(f"{submission.article.pk}:{submission.body}".encode()).hexdigest()
+    keys = [f"comments:text:{text}:{hashlib.sha256(submission.email.encode()).hexdigest()}"]
+    if submission.ip_address:
+        keys.append(f"comments:text:{text}:{reader_key(submission.ip_address)}")
+    return keys
+
+
+def claim_text(submission):
+    """Claim this text for this reader and article, atomically; return False when it was sent already."""
+    try:
+        if not all(cache.add(key, 1, timeout=SAME_TEXT_CLAIM_SECONDS) for key in same_text_keys(submission)):
+            return False
+    except Exception as error:  # noqa: BLE001 - without the cache two copies could slip in at once
+        raise _unavailable(error) from error
+    return not repeats_own_text(submission)
 
 
 def repeats_own_text(submission):
-    """Tell whether the same reader already sent exactly this text on this article."""
+    """Tell whether the same reader already sent exactly this text on this article (stored earlier)."""
     same_text = Comment.objects.filter(article=submission.article, body=submission.body)
-    return same_text.filter(author_email=submission.email).exists() or (
-        submission.ip_address is not None and same_text.filter(ip_address=submission.ip_address).exists()
-    )
+    by_reader = Q(author_email=submission.email)
+    if submission.ip_address is not None:
+        by_reader |= Q(ip_address=submission.ip_address)
+    return same_text.filter(by_reader).exists()
 
 
 # --- Spam ------------------------------------------------------------------------------------------
@@ -129,41 +192,37 @@ def honeypot_filled(submission):
     return bool(submission.honeypot)
 
 
-def sent_too_fast(submission):
-    """Tell whether the form came back faster than a person types, or without a genuine form token."""
-    return submission.form_age_seconds is None or submission.form_age_seconds < settings.COMMENTS_MIN_FORM_SECONDS
-
-
 def email_blocked(submission):
-    return BlockedTerm.objects.filter(kind=BlockedTerm.Kind.EMAIL, value=submission.email.lower()).exists()
-
-
-def ip_blocked(submission):
-    return (
-        bool(submission.ip_address)
-        and BlockedTerm.objects.filter(kind=BlockedTerm.Kind.IP, value=submission.ip_address).exists()
-    )
+    return BlockedTerm.objects.active().filter(kind=BlockedTerm.Kind.EMAIL, value=submission.email.lower()).exists()
 
 
 SPAM_RULES = [
     (Reason.HONEYPOT, honeypot_filled),
-    (Reason.TOO_FAST, sent_too_fast),
     (Reason.BLOCKED_EMAIL, email_blocked),
-    (Reason.BLOCKED_IP, ip_blocked),
 ]
 
 
 # --- Holds -----------------------------------------------------------------------------------------
 
 
+def ip_blocked(submission):
+    return (
+        bool(submission.ip_address)
+        and BlockedTerm.objects.active().filter(kind=BlockedTerm.Kind.IP, value=submission.ip_address).exists()
+    )
+
+
 def too_many_links(submission):
-    return len(LINK_PATTERN.findall(submission.body)) > settings.COMMENTS_MAX_LINKS
+    return len(matching.find_links(submission.body)) > settings.COMMENTS_MAX_LINKS
+
+
+def blocked_words():
+    """Return the block list's words as (word, whole word only) pairs."""
+    return list(BlockedTerm.objects.active().filter(kind=BlockedTerm.Kind.WORD).values_list("value", "whole_word"))
 
 
 def contains_blocked_word(submission):
-    words = BlockedTerm.objects.filter(kind=BlockedTerm.Kind.WORD).values_list("value", flat=True)
-    text = submission.body.lower()
-    return any(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) for word in words)
+    return bool(matching.find_words(submission.body, blocked_words()))
 
 
 def first_time_commenter(submission):
@@ -174,6 +233,7 @@ def first_time_commenter(submission):
 
 
 HOLD_RULES = [
+    (Reason.BLOCKED_IP, ip_blocked),
     (Reason.LINKS, too_many_links),
     (Reason.BLOCKED_WORD, contains_blocked_word),
     (Reason.FIRST_TIME, first_time_commenter),
@@ -184,14 +244,16 @@ HOLD_RULES = [
 
 
 def classify(submission):
-    """Return the `(status, reason codes)` a new comment gets, or raise `Refused`."""
-    if over_rate_limit(submission):
+    """Return the `(status, reason codes)` a new comment gets, or raise `Refused` (then nothing is counted)."""
+    check_form(submission)
+    if not claim_allowance(submission):
         raise Refused(
             _("You have posted several comments in the last few minutes. Please wait a little and try again."),
-            status=429,
+            Refused.RATE_LIMIT,
         )
-    if repeats_own_text(submission):
-        raise Refused(_("You have already posted this exact comment on this article."), status=409)
+    if not claim_text(submission):
+        give_back_allowance(submission)
+        raise Refused(_("You have already posted this exact comment on this article."), Refused.SAME_TEXT)
 
     spam = [code for code, rule in SPAM_RULES if rule(submission)]
     if spam:
@@ -207,3 +269,9 @@ def classify(submission):
 def reports_hide_comment(report_count):
     """Tell whether readers' reports are enough to take a published comment back to the queue."""
     return report_count >= settings.COMMENTS_REPORTS_TO_HIDE
+
+
+def held_spans(text, words):
+    """Return the spans of a text the rules look at, for the moderators' highlight: block-list words, then links."""
+    links = [(link.start, link.end) for link in matching.find_links(text)]
+    return matching.find_words(text, words), links

@@ -1,7 +1,13 @@
-"""Writes with side effects: submitting, moderating, reporting and blocking. Views and admin actions call these."""
+"""Writes with side effects: submitting, moderating, reporting and blocking. Views and admin actions call these.
 
-from datetime import datetime
+Every change of what readers see of a discussion tells the page cache (`pagecache.discussion_changed`), and every
+moderation decision is one `ModerationLog` row, written by `_change_status` or `_log`.
+"""
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -15,6 +21,8 @@ from .models import BlockedTerm, Comment, ModerationLog, Report
 from .text import render_comment_body
 
 Status = Comment.Status
+Action = ModerationLog.Action
+ACTION_FOR = {Status.APPROVED: Action.APPROVE, Status.REJECTED: Action.REJECT, Status.SPAM: Action.SPAM}
 
 
 def comment_submit(*, submission: moderation.Submission) -> Comment:
@@ -35,59 +43,149 @@ def comment_submit(*, submission: moderation.Submission) -> Comment:
         )
         if status == Status.APPROVED:
             pagecache.discussion_changed(submission.article)
-    moderation.count_towards_rate_limit(submission)
     return comment
+
+
+def _log(comment, *, moderator, action, from_status, to_status, note="", at=None) -> ModerationLog:
+    return ModerationLog(
+        comment=comment,
+        moderator=moderator,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        note=note[:300],
+        created_at=at or timezone.now(),
+    )
+
+
+def _change_status(changing, *, moderator, status, action, note="", moderated=None) -> None:
+    """Give locked comments a new status with one log row each, and refresh the pages that show them.
+
+    `moderated`: the (moderator, time) to record as the comment's last decision; by default this one.
+    """
+    now = timezone.now()
+    moderated_by, moderated_at = moderated or (moderator, now)
+    ModerationLog.objects.bulk_create(
+        _log(
+            comment, moderator=moderator, action=action, from_status=comment.status, to_status=status, note=note, at=now
+        )
+        for comment in changing
+    )
+    Comment.objects.filter(pk__in=[comment.pk for comment in changing]).update(
+        status=status, moderated_by=moderated_by, moderated_at=moderated_at
+    )
+    # Readers see only published comments: a change that does not start or end there changes no page.
+    shown = {comment.article_id for comment in changing if Status.APPROVED in (comment.status, status)}
+    if shown:
+        pagecache.discussion_changed(*Article.objects.filter(pk__in=shown).values_list("slug", flat=True))
 
 
 def comments_moderate(
     *, comments: QuerySet, moderator: AbstractBaseUser | None, status: str, action: str, note: str = ""
 ) -> int:
     """Give the comments a new status, recording who decided what and when; return how many changed."""
-    now = timezone.now()
     ids = list(comments.values_list("pk", flat=True))
     with transaction.atomic():
         locked = Comment.objects.filter(pk__in=ids).exclude(status=status).select_for_update()
         changing = list(locked.only("pk", "status", "article_id"))
-        ModerationLog.objects.bulk_create(
-            ModerationLog(
-                comment=comment,
-                moderator=moderator,
-                action=action,
-                from_status=comment.status,
-                to_status=status,
-                note=note,
-                created_at=now,
-            )
-            for comment in changing
-        )
-        Comment.objects.filter(pk__in=[comment.pk for comment in changing]).update(
-            status=status, moderated_by=moderator, moderated_at=now
-        )
-        # Readers see only published comments: a change that does not start or end there changes no page.
-        shown = {comment.article_id for comment in changing if Status.APPROVED in (comment.status, status)}
-        if shown:
-            pagecache.discussion_changed(*Article.objects.filter(pk__in=shown).values_list("slug", flat=True))
+        _change_status(changing, moderator=moderator, status=status, action=action, note=note)
     return len(changing)
 
 
-def authors_block(*, comments: QuerySet, moderator: AbstractBaseUser) -> int:
-    """Block the e-mail and IP addresses of the comments' authors and reject all their waiting comments."""
-    authors = list(comments.order_by().values_list("author_email", "ip_address").distinct())
-    emails = {email.lower() for email, _ in authors}
-    addresses = {address for _, address in authors if address}
+@dataclass(frozen=True)
+class Decision:
+    """What became of one moderator's decision: applied, or beaten by `earlier` (another moderator's)."""
+
+    comment: Comment
+    applied: bool
+    earlier: ModerationLog | None = None
+
+
+def comment_decide(*, comment_id: int, moderator: AbstractBaseUser, status: str, seen: str) -> Decision:
+    """Decide one comment as the moderator saw it (`seen`: its `decision_version`), unless someone decided first.
+
+    Approving a published comment that readers reported keeps it published and dismisses the reports.
+    """
     with transaction.atomic():
-        for kind, values in ((BlockedTerm.Kind.EMAIL, emails), (BlockedTerm.Kind.IP, addresses)):
-            for value in values:
-                BlockedTerm.objects.get_or_create(
-                    kind=kind, value=value, defaults={"created_by": moderator, "note": "Blocked from the queue"}
-                )
+        comment = Comment.objects.select_for_update().get(pk=comment_id)
+        if comment.decision_version != seen:
+            return Decision(comment, applied=False, earlier=comment.decisions.select_related("moderator").first())
+        _change_status([comment], moderator=moderator, status=status, action=ACTION_FOR[status])
+    comment.refresh_from_db()
+    return Decision(comment, applied=True)
+
+
+def comment_undo(*, comment_id: int, moderator: AbstractBaseUser) -> Decision:
+    """Take back this moderator's last decision on a comment, if it is still the last one; the undo is logged too."""
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment_id)
+        history = list(comment.decisions.select_related("moderator")[:2])
+        last = history[0] if history else None
+        if (
+            last is None
+            or last.moderator_id != moderator.pk
+            or last.action not in ACTION_FOR.values()
+            or last.to_status != comment.status
+        ):
+            return Decision(comment, applied=False, earlier=last)
+        before = history[1] if len(history) > 1 else None
+        _change_status(
+            [comment],
+            moderator=moderator,
+            status=last.from_status,
+            action=Action.UNDO,
+            note=f"took back “{last.get_action_display()}”",
+            moderated=(before.moderator, before.created_at) if before else (None, None),
+        )
+    comment.refresh_from_db()
+    return Decision(comment, applied=True)
+
+
+@dataclass(frozen=True)
+class Block:
+    """What blocking the authors of some comments did."""
+
+    emails: list[str]
+    addresses: list[str]
+    rejected: int
+
+
+def authors_block(
+    *, comments: QuerySet, moderator: AbstractBaseUser, block_addresses: bool = False, address_days: int | None = None
+) -> Block:
+    """Block the authors' e-mail addresses (and, if asked, their IP addresses for a while); reject what they wait with.
+
+    Comments from a blocked e-mail address are filed as spam from now on; from a blocked IP address, which other
+    people may share, they are held for a moderator.
+    """
+    authors = list(comments.order_by().values_list("author_email", "ip_address").distinct())
+    emails = sorted({email.lower() for email, _ in authors})
+    addresses = sorted({address for _, address in authors if address}) if block_addresses else []
+    days = address_days or settings.COMMENTS_BLOCK_IP_DAYS
+    with transaction.atomic():
+        for email in emails:
+            BlockedTerm.objects.update_or_create(
+                kind=BlockedTerm.Kind.EMAIL,
+                value=email,
+                defaults={"created_by": moderator, "note": "Blocked from the queue", "expires_at": None},
+            )
+        for address in addresses:
+            BlockedTerm.objects.update_or_create(
+                kind=BlockedTerm.Kind.IP,
+                value=address,
+                defaults={
+                    "created_by": moderator,
+                    "note": "Blocked from the queue",
+                    "expires_at": timezone.now() + timedelta(days=days),
+                },
+            )
         waiting = Comment.objects.filter(status=Status.PENDING, author_email__in=emails)
         if addresses:
             waiting = waiting | Comment.objects.filter(status=Status.PENDING, ip_address__in=addresses)
         rejected = comments_moderate(
-            comments=waiting, moderator=moderator, status=Status.REJECTED, action="block author"
+            comments=waiting, moderator=moderator, status=Status.REJECTED, action=Action.BLOCK_AUTHOR
         )
-    return rejected
+    return Block(emails=emails, addresses=addresses, rejected=rejected)
 
 
 def comment_edit(*, comment: Comment, moderator: AbstractBaseUser, body: str, is_pick: bool) -> None:
@@ -107,14 +205,8 @@ def comment_edit(*, comment: Comment, moderator: AbstractBaseUser, body: str, is
         comment.save(update_fields=["body", "body_html", "edited_at", "is_pick"])
         if comment.status == Status.APPROVED:
             pagecache.discussion_changed(comment.article)
-        ModerationLog.objects.create(
-            comment=comment,
-            moderator=moderator,
-            action="edit",
-            from_status=comment.status,
-            to_status=comment.status,
-            note="; ".join(changes),
-        )
+        status = comment.status
+        _log(comment, moderator=moderator, action=Action.EDIT, from_status=status, to_status=status).save()
 
 
 def comment_report(*, comment: Comment, reason: str, reporter_key: str) -> bool:
@@ -138,18 +230,22 @@ def comment_report(*, comment: Comment, reason: str, reporter_key: str) -> bool:
             )
             if hidden:
                 pagecache.discussion_changed(comment.article)
-                ModerationLog.objects.create(
-                    comment=comment,
+                note = f"{report_count} reader reports"
+                _log(
+                    comment,
                     moderator=None,
-                    action="hidden by reports",
+                    action=Action.HIDDEN_BY_REPORTS,
                     from_status=Status.APPROVED,
                     to_status=Status.PENDING,
-                    note=f"{report_count} reader reports",
-                )
+                    note=note,
+                ).save()
     return True
 
 
 def commenter_data_purge(*, older_than: datetime) -> int:
-    """Clear the IP address and user agent of comments posted before `older_than`; return how many changed."""
+    """Clear the IP address and user agent of comments posted before `older_than`; return how many changed.
+
+    Readers never see either, so no page changes.
+    """
     stale = Comment.objects.filter(created_at__lt=older_than).exclude(ip_address__isnull=True, user_agent="")
     return stale.update(ip_address=None, user_agent="")

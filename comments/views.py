@@ -20,6 +20,13 @@ from .models import Comment
 
 CONFIRMATION_SALT = "comments.posted"
 CONFIRMATION_MAX_AGE = 7 * 24 * 3600
+# What a refused comment answers (the form comes back with the reader's text and the reason).
+REFUSAL_STATUS = {
+    moderation.Refused.RATE_LIMIT: 429,
+    moderation.Refused.SAME_TEXT: 409,
+    moderation.Refused.UNAVAILABLE: 503,
+    moderation.Refused.FORM: 400,
+}
 
 
 def reply_target(article, reply_to):
@@ -59,14 +66,16 @@ def comment_form(request, category, slug):
             parent=data["parent"],
             ip_address=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
-            form_age_seconds=form_age_seconds(data["started"]),
+            form_age_seconds=form_age_seconds(data["started"], article),
             honeypot=data["website"],
         )
         try:
             comment = services.comment_submit(submission=submission)
         except moderation.Refused as refusal:
             form.add_error(None, refusal.message)
-            status = refusal.status
+            status = REFUSAL_STATUS[refusal.reason]
+            if refusal.new_form:
+                form.renew_token()
         else:
             if comment.status == Comment.Status.APPROVED:
                 return redirect(comment.get_absolute_url())

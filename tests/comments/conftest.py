@@ -5,15 +5,15 @@ import pytest
 from comments.forms import form_started_token
 
 
-def comment_data(**overrides):
-    """Return what a person fills in, with a form shown a minute ago (not a bot's instant reply)."""
+def comment_data(article, **overrides):
+    """Return what a person fills in on an article's form, shown a minute ago (not a bot's instant reply)."""
     data = {
         "author_name": "Ada Reader",
         "author_email": "ada@example.com",
         "body": "I think the council got this one right.",
         "parent": "",
         "website": "",
-        "started": form_started_token(time.time() - 60),
+        "started": form_started_token(article, time.time() - 60),
     }
     return data | overrides
 
@@ -24,6 +24,6 @@ def post_comment(client):
 
     def post(article, ip="198.51.100.7", **overrides):
         url = f"/{article.category.slug}/{article.slug}/comment/"
-        return client.post(url, comment_data(**overrides), REMOTE_ADDR=ip)
+        return client.post(url, comment_data(article, **overrides), REMOTE_ADDR=ip)
 
     return post

@@ -77,7 +77,7 @@ def test_bulk_approve_records_who_and_when(client, moderator, article):
     waiting = CommentFactory.create_batch(3, article=article, status="pending")
     client.force_login(moderator)
     response = act(client, "approve", waiting)
-    assert "3 comment(s): approve." in response.content.decode()
+    assert "3 comment(s): approved." in response.content.decode()
     for comment in Comment.objects.all():
         assert comment.status == "approved"
         assert comment.moderated_by == moderator and comment.moderated_at is not None
@@ -92,21 +92,18 @@ def test_bulk_reject_and_spam_keep_the_comments(client, moderator, article, acti
     assert list(Comment.objects.values_list("status", flat=True)) == [status, status]
 
 
-def test_block_author_blocks_and_rejects_all_their_waiting_comments(client, moderator, article, post_comment):
-    bad = CommentFactory(article=article, status="pending", author_email="troll@example.com", ip_address="192.0.2.66")
-    other = CommentFactory(article=ArticleFactory(), status="pending", author_email="troll@example.com")
-    innocent = CommentFactory(article=article, status="pending", author_email="kind@example.com")
+def test_reported_filter_shows_published_comments_readers_reported(client, moderator, article):
+    reported = CommentFactory(article=article, status="approved", body="Reported but published")
+    reported.reports.create(reason="abuse", reporter_key="reader-1")
+    CommentFactory(article=article, status="approved", body="Nobody minds this one")
     client.force_login(moderator)
-    act(client, "block_author", [bad])
-    assert set(BlockedTerm.objects.values_list("kind", "value")) >= {
-        ("email", "troll@example.com"),
-        ("ip", "192.0.2.66"),
-    }
-    bad.refresh_from_db(), other.refresh_from_db(), innocent.refresh_from_db()
-    assert (bad.status, other.status, innocent.status) == ("rejected", "rejected", "pending")
-    client.logout()
-    post_comment(article, author_email="troll@example.com", body="I am back")
-    assert Comment.objects.get(body="I am back").status == "spam"
+    html = client.get(QUEUE, {"reported": "yes"}).content.decode()
+    assert "Reported but published" in html and "Nobody minds this one" not in html
+
+
+def test_the_list_links_to_the_workspace(client, moderator):
+    client.force_login(moderator)
+    assert 'href="/admin/comments/comment/workspace/"' in client.get(QUEUE).content.decode()
 
 
 def test_moderator_edits_a_comment_and_picks_it(client, moderator, article):

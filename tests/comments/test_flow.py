@@ -115,7 +115,7 @@ def test_reply_form_quotes_the_comment_answered(client, article):
 def test_reply_is_stored_under_its_parent(article, post_comment):
     parent = CommentFactory(article=article)
     assert post_comment(article, parent=parent.pk).status_code == 302
-    assert Comment.objects.get(body=comment_data()["body"]).parent == parent
+    assert Comment.objects.get(body=comment_data(article)["body"]).parent == parent
 
 
 @pytest.mark.parametrize("reply_to", ["nonsense", "999999", "-1"])
@@ -134,7 +134,7 @@ def test_post_moderated_article_publishes_a_returning_readers_comment_at_once(cl
     article.save()
     CommentFactory(article=ArticleFactory(), author_email="ada@example.com", status="approved")
     response = post_comment(article)
-    comment = Comment.objects.get(body=comment_data()["body"])
+    comment = Comment.objects.get(body=comment_data(article)["body"])
     assert comment.status == "approved"
     assert response["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"
     html = client.get(response["Location"]).content.decode()
@@ -155,11 +155,11 @@ def test_article_page_is_the_same_for_every_reader(article):
 def test_comment_form_requires_csrf(article):
     strict = Client(enforce_csrf_checks=True)
     url = f"/{article.category.slug}/{article.slug}/comment/"
-    assert strict.post(url, comment_data()).status_code == 403
+    assert strict.post(url, comment_data(article)).status_code == 403
     assert not Comment.objects.exists()
     page = strict.get(url).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    assert strict.post(url, comment_data(csrfmiddlewaretoken=token)).status_code == 302
+    assert strict.post(url, comment_data(article, csrfmiddlewaretoken=token)).status_code == 302
     assert Comment.objects.count() == 1
 
 

@@ -33,14 +33,12 @@ def test_moderator_approves_the_first_comment_and_readers_see_it(site, moderator
     expect(notice).to_contain_text(f"{waiting} comments wait for moderation")
     notice.get_by_role("link").click()
 
-    row = moderator.locator("#result_list tbody tr", has_text=OPINION)
-    expect(row).to_have_count(1)
-    row.get_by_role("checkbox").check()
-    moderator.locator("select[name=action]").select_option(label="Approve selected comments")
-    moderator.get_by_role("button", name="Go", exact=True).click()
-    expect(moderator.locator(".messagelist")).to_contain_text("1 comment(s): approve.")
-    # The queue shows waiting comments: the approved one has left it.
-    expect(moderator.locator("#result_list tbody tr", has_text=OPINION)).to_have_count(0)
+    # The workspace: one card per comment, decided with one click (or key) and no page load.
+    card = moderator.locator("[data-card]", has_text=OPINION)
+    expect(card).to_have_count(1)
+    card.get_by_role("button", name="Approve").click()
+    expect(card.locator("[data-outcome]")).to_have_text("Approved.")
+    expect(moderator.locator("[data-count]")).to_have_text(str(waiting - 1))
 
     reader.goto(article.get_absolute_url())
     comments = reader.locator("#comments")

@@ -60,7 +60,7 @@ def test_pages_render_from_the_database_without_the_cache(client, article, setti
 def test_comment_posting_fails_closed_without_the_cache(client, article, settings):
     settings.CACHES = UNREACHABLE_REDIS
     url = f"/{article.category.slug}/{article.slug}/comment/"
-    response = client.post(url, comment_data(body="Kept while the cache is away"))
+    response = client.post(url, comment_data(article, body="Kept while the cache is away"))
     assert response.status_code == 503
     html = response.content.decode()
     assert "try again in a minute" in html

@@ -160,7 +160,7 @@ def test_requests_that_are_never_public_pages_make_no_cache_lookup(client, site,
     form_url = f"{story.get_absolute_url()}comment/"
     for url in ("/admin/login/", "/admin/", form_url, f"/preview/{story.pk}/", "/healthz", "/no-such-page/x/y/"):
         client.get(url)
-    client.post(form_url, comment_data())
+    client.post(form_url, comment_data(story))
     client.post(story.get_absolute_url())
     client.force_login(editor)
     client.get(story.get_absolute_url())  # staff, with a session
@@ -346,7 +346,7 @@ def test_a_comment_published_at_once_refreshes_only_that_story(client, pages, si
     story = site["story"]
     story.comment_moderation = Article.CommentModeration.POST
     story.save(update_fields=["comment_moderation"])
-    response = client.post(f"{story.get_absolute_url()}comment/", comment_data(body="Published straight away"))
+    response = client.post(f"{story.get_absolute_url()}comment/", comment_data(story, body="Published straight away"))
     assert response.status_code == 302
     assert_stale(client, pages, "story")
     assert "Published straight away" in client.get(pages["story"]).content.decode()
