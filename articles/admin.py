@@ -142,7 +142,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             _("Home page and breaking news"),
             {"fields": ["is_featured", "top_story_rank", "is_breaking", "breaking_until"]},
         ),
-        (_("Comments"), {"fields": ["comments_open", "comment_moderation"]}),
+        (_("Comments"), {"fields": ["comments_open", "comment_moderation", "trusted_commenters_skip_queue"]}),
     ]
 
     def get_queryset(self, request):

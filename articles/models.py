@@ -300,6 +300,14 @@ class Article(models.Model):
     comment_moderation = models.CharField(
         _("comment moderation"), max_length=4, choices=CommentModeration.choices, blank=True, default=""
     )
+    trusted_commenters_skip_queue = models.BooleanField(
+        _("trusted commenters appear at once"),
+        default=True,
+        help_text=_(
+            "Comments from readers with a verified address and a clean record are published without waiting, "
+            "even when every comment is pre-moderated (unless a rule holds them). Untick for sensitive stories."
+        ),
+    )
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

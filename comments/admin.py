@@ -18,7 +18,7 @@ from articles.models import Article
 from newsportal.params import positive_int
 
 from . import services, workspace
-from .models import BlockedTerm, Comment, ModerationLog, Report
+from .models import BlockedTerm, Comment, Commenter, ModerationLog, OutgoingEmail, Report
 
 Status = Comment.Status
 
@@ -202,6 +202,7 @@ class CommentAdmin(admin.ModelAdmin):
             path("workspace/<int:pk>/decide/", view(workspace.decide), name="comments_comment_workspace_decide"),
             path("workspace/<int:pk>/undo/", view(workspace.undo), name="comments_comment_workspace_undo"),
             path("workspace/<int:pk>/block/", view(workspace.block), name="comments_comment_workspace_block"),
+            path("workspace/<int:pk>/trust/", view(workspace.trust), name="comments_comment_workspace_trust"),
             *super().get_urls(),
         ]
 
@@ -335,3 +336,44 @@ class ModerationLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Commenter)
+class CommenterAdmin(admin.ModelAdmin):
+    """Readers' addresses: verified or not, and how far a moderator trusts them."""
+
+    list_display = ["email", "verified_at", "trust", "unsubscribed_at", "created_at"]
+    list_filter = ["trust", ("verified_at", admin.EmptyFieldListFilter)]
+    search_fields = ["=email"]
+    fields = ["email", "verified_at", "trust", "unsubscribed_at", "created_at"]
+    readonly_fields = ["email", "verified_at", "unsubscribed_at", "created_at"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # readers erase their own address from the link in every e-mail
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """What the site e-mailed readers, or still tries to: failures stay here with their reason until they go."""
+
+    list_display = ["created_at", "kind", "to", "state", "attempts", "next_attempt_at", "last_error"]
+    list_filter = ["state", "kind"]
+    search_fields = ["=to"]
+    readonly_fields = [field.name for field in OutgoingEmail._meta.fields]
+    actions = ["send_again"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send the selected e-mails again now"), permissions=["change"])
+    def send_again(self, request, queryset):
+        count = services.emails_send_again(emails=queryset)
+        self.message_user(request, _("%(count)d e-mail(s) queued again.") % {"count": count}, messages.SUCCESS)

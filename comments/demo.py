@@ -1,4 +1,8 @@
-"""Demo reader comments in each state, written for this project. Idempotent: keyed on author and text."""
+"""Demo reader comments in each state, written for this project. Idempotent: keyed on author and text.
+
+The authors of published demo comments have proved their addresses, so the trust rules have history to work on:
+Priya, with three approved comments, is a trusted commenter.
+"""
 
 from datetime import timedelta
 
@@ -6,7 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from .models import Comment
+from .models import Comment, Commenter
 from .text import render_comment_body
 
 Status = Comment.Status
@@ -77,6 +81,24 @@ DEMO_COMMENTS = [
         None,
     ),
     (
+        "lowerby-runner-sets-course-record-at-tarnside-hills-half",
+        "Priya N.",
+        "priya@example.com",
+        "I ran Tarnside last spring and the final climb is brutal. Two minutes off the record there is remarkable.",
+        Status.APPROVED,
+        2 * 24 * 60,
+        None,
+    ),
+    (
+        "restored-lighthouse-on-kestra-reopens-to-visitors",
+        "Priya N.",
+        "priya@example.com",
+        "We took the children on the first open day. The volunteers who guide the tours clearly love the place.",
+        Status.APPROVED,
+        3 * 24 * 60,
+        None,
+    ),
+    (
         "council-trials-sensors-to-warn-of-blocked-drains-in-lowerby",
         "Mira",
         "mira@example.com",
@@ -108,7 +130,11 @@ def load():
                 "parent": parent,
                 "created_at": timezone.now() - timedelta(minutes=minutes),
                 "held_reasons": "first-time" if status == Status.PENDING else "",
+                "verified": status == Status.APPROVED,
             },
         )
         created.append(comment)
-    return f"{len(created)} comments"
+    proven = {comment.author_email for comment in created if comment.verified}
+    for email in proven:
+        Commenter.objects.get_or_create(email=email, defaults={"verified_at": timezone.now() - timedelta(days=30)})
+    return f"{len(created)} comments, {len(proven)} verified commenters"

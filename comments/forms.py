@@ -33,10 +33,16 @@ class CommentForm(forms.ModelForm):
 
     class Meta:
         model = Comment
-        fields = ["author_name", "author_email", "body", "parent"]
-        labels = {"author_name": _("Your name"), "author_email": _("Your e-mail"), "body": _("Your comment")}
+        fields = ["author_name", "author_email", "body", "parent", "notify_published", "notify_replies"]
+        labels = {
+            "author_name": _("Your name"),
+            "author_email": _("Your e-mail"),
+            "body": _("Your comment"),
+            "notify_published": _("E-mail me when my comment is published"),
+            "notify_replies": _("E-mail me when someone replies"),
+        }
         help_texts = {
-            "author_email": _("Never shown publicly."),
+            "author_email": _("Never shown publicly. We send a link to confirm it is yours."),
             "body": _("Up to %(limit)s characters. Links are allowed; comments are checked by moderators.")
             % {"limit": f"{BODY_MAX_LENGTH:,}"},
         }
@@ -61,6 +67,7 @@ class CommentForm(forms.ModelForm):
     def __init__(self, *args, article, **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
+        self.fields["author_email"].required = True  # blank only once a reader erased it
         # Only published top-level comments of this article can be answered; the queryset enforces it.
         self.fields["parent"].queryset = Comment.objects.threads_of(article)
         self.fields["parent"].error_messages["invalid_choice"] = _(

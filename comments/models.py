@@ -73,13 +73,20 @@ class Comment(models.Model):
         TOO_FAST = "too-fast", _("Sent too fast after the form opened (bot)")
         BLOCKED_EMAIL = "blocked-email", _("Blocked e-mail address")
         BLOCKED_IP = "blocked-ip", _("Blocked address")
+        UNVERIFIED = "unverified", _("Unverified address")
+        ALWAYS_HELD = "always-held", _("Author always pre-moderated")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments", verbose_name=_("article"))
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies", verbose_name=_("reply to")
     )
     author_name = models.CharField(_("name"), max_length=80)
-    author_email = models.EmailField(_("e-mail"), help_text=_("Never shown publicly."))
+    # Blank once the reader erased their address (the comment stays, under the same name).
+    author_email = models.EmailField(_("e-mail"), blank=True, help_text=_("Never shown publicly."))
+    # The author proved the address for this comment: a confirmation link, or the signed cookie it left.
+    verified = models.BooleanField(_("address verified"), default=False)
+    notify_published = models.BooleanField(_("e-mail me when my comment is published"), default=False)
+    notify_replies = models.BooleanField(_("e-mail me when someone replies"), default=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     body = models.TextField(_("comment"), max_length=BODY_MAX_LENGTH)
     # The body rendered once by `comments.text.render_comment_body` when it is stored or edited.
@@ -241,3 +248,70 @@ class BlockedTerm(models.Model):
     def save(self, *args, **kwargs):
         self.value = self.value.strip().lower()
         super().save(*args, **kwargs)
+
+
+class Commenter(models.Model):
+    """A reader's e-mail address as the site knows it: whether its owner proved it, and how far it is trusted.
+
+    There is no account and no password: an address is verified when its owner follows the confirmation link
+    e-mailed to it, and each comment is verified on its own (see `comments.identity`).
+    """
+
+    class Trust(models.TextChoices):
+        BY_THE_RULES = "", _("By the rules (trusted after enough approved comments)")
+        REVOKED = "revoked", _("Not trusted (revoked by a moderator)")
+        ALWAYS_HOLD = "always-hold", _("Always pre-moderate")
+
+    email = models.EmailField(_("e-mail"), unique=True)
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    verification_sent_at = models.DateTimeField(_("confirmation last sent"), null=True, blank=True)
+    trust = models.CharField(_("trust"), max_length=12, choices=Trust.choices, blank=True, default="")
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("first seen"), default=timezone.now)
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("commenter")
+        verbose_name_plural = _("commenters")
+
+    def __str__(self):
+        return self.email
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail to a reader, kept until it is sent or given up: the background worker delivers and retries it."""
+
+    class Kind(models.TextChoices):
+        CONFIRM = "confirm", _("Confirm the address")
+        PUBLISHED = "published", _("Comment published")
+        REPLY = "reply", _("Someone replied")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Given up")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=200)
+    text = models.TextField(_("text"))
+    html = models.TextField(_("HTML"))
+    headers = models.JSONField(default=dict, blank=True)
+    comment = models.ForeignKey(Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="emails")
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("queued"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outgoing_email_due_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.to}"

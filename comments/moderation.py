@@ -7,9 +7,13 @@ Each rule is a small function of a `Submission`. `classify()` applies them in th
    reader's allowance used up, or the same text sent twice;
 2. spam: stored as spam without telling the reader (bots learn nothing): the honeypot, blocked e-mail addresses;
 3. holds: stored as pending with the reasons, for a moderator to decide: a blocked IP address (addresses are shared
-   by offices, schools and mobile networks, so a person decides), too many links, a blocked word, a first-time
-   commenter;
-4. otherwise pre-moderated articles hold every comment, post-moderated ones publish it.
+   by offices, schools and mobile networks, so a person decides), too many links, a blocked word, an author a
+   moderator always wants to see, a known address the sender has not proved, a first-time commenter;
+4. otherwise trusted commenters are published at once, pre-moderated articles hold every comment, and
+   post-moderated ones publish it.
+
+Trust counts only verified comments (`Standing`): a comment whose author proved the address (see
+`comments.identity`). Anyone can type an address; only its owner can follow the link sent to it.
 
 Only rules no person trips by accident file a comment as spam. Words and links are matched on one normal form
 of the text (`comments.matching`). The allowance and the same-text check are claimed atomically in the shared
@@ -21,17 +25,18 @@ import hmac
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 
 from . import matching
-from .models import BlockedTerm, Comment
+from .models import BlockedTerm, Comment, Commenter
 
 logger = logging.getLogger(__name__)
 Reason = Comment.HeldReason
@@ -52,6 +57,69 @@ class Submission:
     user_agent: str = ""
     form_age_seconds: float | None = None  # None: the form token was missing, forged or for another article
     honeypot: str = ""
+    verified: bool = False  # the sender proved the address (the cookie its confirmation link left)
+    notify_published: bool = False
+    notify_replies: bool = False
+
+    @cached_property
+    def standing(self):
+        return author_standing(self.email, verified=self.verified)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What the site knows of an author, counting only the comments whose author proved the address."""
+
+    known: bool  # the address has commented before
+    verified: bool  # this comment's sender proved the address
+    trust: str  # a moderator's choice (Commenter.Trust)
+    approved: int  # verified comments a moderator approved (or that were published)
+    recently_refused: bool  # a verified comment rejected or filed as spam within COMMENTS_TRUST_CLEAN_DAYS
+
+    @property
+    def trusted(self):
+        return (
+            self.verified
+            and self.trust == Commenter.Trust.BY_THE_RULES
+            and self.approved >= settings.COMMENTS_TRUST_AFTER
+            and not self.recently_refused
+        )
+
+
+def standings(emails, *, verified=False):
+    """Return the standing of each address (as sent with `verified`), in two queries whatever their number."""
+    since = timezone.now() - timedelta(days=settings.COMMENTS_TRUST_CLEAN_DAYS)
+    proven = Q(verified=True)
+    refused = Q(status__in=[Comment.Status.REJECTED, Comment.Status.SPAM]) & (
+        Q(moderated_at__gte=since) | Q(moderated_at__isnull=True, created_at__gte=since)
+    )
+    history = {
+        row["author_email"]: row
+        for row in Comment.objects.filter(author_email__in=emails)
+        .values("author_email")
+        .annotate(
+            known=Count("pk"),
+            approved=Count("pk", filter=proven & Q(status=Comment.Status.APPROVED)),
+            refused=Count("pk", filter=proven & refused),
+        )
+        .order_by()
+    }
+    trust = dict(Commenter.objects.filter(email__in=emails).values_list("email", "trust"))
+    return {
+        email: Standing(
+            known=bool(history.get(email, {}).get("known")),
+            verified=verified,
+            trust=trust.get(email) or Commenter.Trust.BY_THE_RULES,
+            approved=history.get(email, {}).get("approved", 0),
+            recently_refused=bool(history.get(email, {}).get("refused")),
+        )
+        for email in emails
+    }
+
+
+def author_standing(email, *, verified):
+    """Return the standing of one address, as sent by someone who did (or did not) prove it."""
+    return standings([email], verified=verified)[email]
 
 
 class Refused(Exception):
@@ -225,19 +293,40 @@ def contains_blocked_word(submission):
     return bool(matching.find_words(submission.body, blocked_words()))
 
 
+def always_held(submission):
+    """Tell whether a moderator asked to see every comment of this author first."""
+    return submission.standing.trust == Commenter.Trust.ALWAYS_HOLD
+
+
+def unverified_known_address(submission):
+    """Tell whether the address has commented before but this sender has not proved it is theirs."""
+    return submission.standing.known and not submission.verified
+
+
 def first_time_commenter(submission):
-    """Tell whether nobody has yet approved a comment from this e-mail address (when the rule is on)."""
+    """Tell whether no verified comment of this sender was approved yet (when the rule is on)."""
     if not settings.COMMENTS_HOLD_FIRST_TIME:
         return False
-    return not Comment.objects.filter(author_email=submission.email, status=Comment.Status.APPROVED).exists()
+    return not (submission.verified and submission.standing.approved)
 
 
 HOLD_RULES = [
     (Reason.BLOCKED_IP, ip_blocked),
     (Reason.LINKS, too_many_links),
     (Reason.BLOCKED_WORD, contains_blocked_word),
+    (Reason.ALWAYS_HELD, always_held),
+    (Reason.UNVERIFIED, unverified_known_address),
     (Reason.FIRST_TIME, first_time_commenter),
 ]
+
+
+def trusted_skip_queue(submission):
+    """Tell whether a trusted commenter's comment appears at once here (site setting and the editor's choice)."""
+    return (
+        settings.COMMENTS_TRUSTED_SKIP_QUEUE
+        and submission.article.trusted_commenters_skip_queue
+        and submission.standing.trusted
+    )
 
 
 # --- The decision ----------------------------------------------------------------------------------
@@ -261,7 +350,7 @@ def classify(submission):
     held = [code for code, rule in HOLD_RULES if rule(submission)]
     if held:
         return Comment.Status.PENDING, held
-    if uses_post_moderation(submission.article):
+    if trusted_skip_queue(submission) or uses_post_moderation(submission.article):
         return Comment.Status.APPROVED, []
     return Comment.Status.PENDING, [Reason.PRE_MODERATION]
 

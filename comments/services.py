@@ -16,8 +16,9 @@ from django.utils import timezone
 from articles.models import Article
 from newsportal import pagecache
 
-from . import moderation
-from .models import BlockedTerm, Comment, ModerationLog, Report
+from . import moderation, notifications
+from .models import BlockedTerm, Comment, Commenter, ModerationLog, OutgoingEmail, Report
+from .tasks import deliver_later
 from .text import render_comment_body
 
 Status = Comment.Status
@@ -40,9 +41,13 @@ def comment_submit(*, submission: moderation.Submission) -> Comment:
             held_reasons=" ".join(reasons),
             ip_address=submission.ip_address,
             user_agent=submission.user_agent[:300],
+            verified=submission.verified,
+            notify_published=submission.notify_published,
+            notify_replies=submission.notify_replies,
         )
         if status == Status.APPROVED:
             pagecache.discussion_changed(submission.article)
+        notifications.after_submit(comment)
     return comment
 
 
@@ -78,6 +83,11 @@ def _change_status(changing, *, moderator, status, action, note="", moderated=No
     shown = {comment.article_id for comment in changing if Status.APPROVED in (comment.status, status)}
     if shown:
         pagecache.discussion_changed(*Article.objects.filter(pk__in=shown).values_list("slug", flat=True))
+    newly_published = [comment.pk for comment in changing if status == Status.APPROVED != comment.status]
+    if newly_published:
+        notifications.published(
+            Comment.objects.filter(pk__in=newly_published).select_related("article__category", "parent")
+        )
 
 
 def comments_moderate(
@@ -240,6 +250,68 @@ def comment_report(*, comment: Comment, reason: str, reporter_key: str) -> bool:
                     note=note,
                 ).save()
     return True
+
+
+def comment_confirm(*, comment_id: int, email: str) -> tuple[Comment, bool] | None:
+    """Mark a comment and its address verified (its author followed the link); return it and whether it was new.
+
+    None when the comment is gone or no longer carries that address (erased).
+    """
+    with transaction.atomic():
+        updated = Comment.objects.filter(pk=comment_id, author_email=email, verified=False).update(verified=True)
+        comment = Comment.objects.select_related("article__category").filter(pk=comment_id, author_email=email).first()
+        if comment is None:
+            return None
+        commenter, _ = Commenter.objects.get_or_create(email=email)
+        if commenter.verified_at is None:
+            Commenter.objects.filter(pk=commenter.pk).update(verified_at=timezone.now())
+    return comment, bool(updated)
+
+
+def address_unsubscribe(*, email: str) -> None:
+    """Send no more e-mails to an address; messages still waiting to go are dropped."""
+    with transaction.atomic():
+        commenter, _ = Commenter.objects.get_or_create(email=email)
+        Commenter.objects.filter(pk=commenter.pk, unsubscribed_at__isnull=True).update(unsubscribed_at=timezone.now())
+        _drop_waiting_emails(email)
+
+
+def address_erase(*, email: str) -> int:
+    """Forget an address: removed from its comments (which stay, under their names), no e-mail to it any more.
+
+    Returns how many comments carried it.
+    """
+    with transaction.atomic():
+        erased = Comment.objects.filter(author_email=email).update(
+            author_email="", notify_published=False, notify_replies=False
+        )
+        Commenter.objects.filter(email=email).delete()
+        OutgoingEmail.objects.filter(to=email).delete()
+    return erased
+
+
+def _drop_waiting_emails(email):
+    waiting = [OutgoingEmail.State.QUEUED, OutgoingEmail.State.SENDING]
+    OutgoingEmail.objects.filter(to=email, state__in=waiting).update(
+        state=OutgoingEmail.State.FAILED, last_error="The reader stopped e-mails."
+    )
+
+
+def commenter_trust_set(*, email: str, trust: str) -> Commenter:
+    """Set how far a moderator trusts an author: by the rules, never, or always pre-moderated."""
+    commenter, _ = Commenter.objects.update_or_create(email=email, defaults={"trust": trust})
+    return commenter
+
+
+def emails_send_again(*, emails: QuerySet) -> int:
+    """Give e-mails that failed or wait a fresh series of attempts, starting now; return how many."""
+    ids = list(emails.exclude(state=OutgoingEmail.State.SENT).values_list("pk", flat=True))
+    OutgoingEmail.objects.filter(pk__in=ids).update(
+        state=OutgoingEmail.State.QUEUED, attempts=0, next_attempt_at=timezone.now()
+    )
+    for email_id in ids:
+        transaction.on_commit(lambda email_id=email_id: deliver_later(email_id))
+    return len(ids)
 
 
 def commenter_data_purge(*, older_than: datetime) -> int:

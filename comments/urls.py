@@ -8,5 +8,8 @@ app_name = "comments"
 urlpatterns = [
     path("comments/posted/<str:token>/", views.comment_posted, name="posted"),
     path("comments/<int:pk>/report/", views.comment_report, name="report"),
+    path("comments/confirm/<str:token>/", views.confirm_address, name="confirm"),
+    path("comments/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("comments/erase/<str:token>/", views.erase, name="erase"),
     path("<slug:category>/<slug:slug>/comment/", views.comment_form, name="form"),
 ]

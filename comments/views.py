@@ -9,14 +9,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from articles.models import Article
 from newsportal.http import client_ip
 
-from . import moderation, services
+from . import identity, moderation, services
 from .forms import CommentForm, ReportForm, form_age_seconds
-from .models import Comment
+from .models import Comment, OutgoingEmail
 
 CONFIRMATION_SALT = "comments.posted"
 CONFIRMATION_MAX_AGE = 7 * 24 * 3600
@@ -68,6 +69,9 @@ def comment_form(request, category, slug):
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
             form_age_seconds=form_age_seconds(data["started"], article),
             honeypot=data["website"],
+            verified=identity.proven_address(request) == data["author_email"],
+            notify_published=data["notify_published"],
+            notify_replies=data["notify_replies"],
         )
         try:
             comment = services.comment_submit(submission=submission)
@@ -93,9 +97,76 @@ def comment_posted(request, token):
     except signing.BadSignature as error:
         raise Http404("Unknown or expired confirmation") from error
     comment = get_object_or_404(Comment.objects.select_related("article__category"), pk=pk)
-    return render(
-        request, "comments/comment_posted.html", {"comment": comment, "article": comment.article, "noindex": True}
+    context = {
+        "comment": comment,
+        "article": comment.article,
+        "noindex": True,
+        "confirmation_sent": comment.emails.filter(kind=OutgoingEmail.Kind.CONFIRM).exists(),
+    }
+    return render(request, "comments/comment_posted.html", context)
+
+
+def invalid_link(request, message):
+    return render(request, "comments/link_invalid.html", {"message": message, "noindex": True}, status=400)
+
+
+@never_cache
+def confirm_address(request, token):
+    """Follow a confirmation link: the comment and its address are verified, and this browser remembers it."""
+    try:
+        comment_id, email = identity.read_confirmation(token)
+    except signing.SignatureExpired:
+        return invalid_link(request, _("This link has expired. Your next comment brings a new one."))
+    except signing.BadSignature:
+        return invalid_link(request, _("This link is not complete. Please copy the whole link from the e-mail."))
+    confirmed = services.comment_confirm(comment_id=comment_id, email=email)
+    if confirmed is None:
+        return invalid_link(request, _("This comment or address is no longer on the site."))
+    comment, first_time = confirmed
+    response = render(
+        request,
+        "comments/address_confirmed.html",
+        {"comment": comment, "article": comment.article, "first_time": first_time, "noindex": True},
     )
+    identity.remember(response, email)
+    return response
+
+
+def address_from(token):
+    try:
+        return identity.read_address(token)
+    except signing.BadSignature:
+        return None
+
+
+@csrf_exempt  # RFC 8058: mail programs post the one-click unsubscribe without a form; the signed link is the proof
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """Stop notification e-mails to an address: one click from the mail program (POST), or the page's button."""
+    email = address_from(token)
+    if email is None:
+        return invalid_link(request, _("This link is not complete. Please copy the whole link from the e-mail."))
+    if request.method == "POST":
+        services.address_unsubscribe(email=email)
+        return render(request, "comments/address_done.html", {"done": "unsubscribed", "noindex": True})
+    return render(request, "comments/address_unsubscribe.html", {"noindex": True})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def erase(request, token):
+    """Erase an address from the site, after asking: comments stay under their name, the address goes."""
+    email = address_from(token)
+    if email is None:
+        return invalid_link(request, _("This link is not complete. Please copy the whole link from the e-mail."))
+    if request.method == "POST":
+        services.address_erase(email=email)
+        response = render(request, "comments/address_done.html", {"done": "erased", "noindex": True})
+        if identity.proven_address(request) == email:
+            response.delete_cookie(identity.COOKIE_NAME)
+        return response
+    return render(request, "comments/address_erase.html", {"noindex": True})
 
 
 @never_cache

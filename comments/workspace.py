@@ -33,7 +33,7 @@ from articles.models import Article
 from newsportal.params import positive_int
 
 from . import moderation, services
-from .models import Comment, Report
+from .models import Comment, Commenter, Report
 
 Status = Comment.Status
 Reason = Comment.HeldReason
@@ -109,9 +109,14 @@ def busiest_articles():
 
 
 def reason_counts():
-    """Return each reason with how many waiting comments it holds (reported ones include reported published)."""
-    waiting = Comment.objects.queue().order_by()
-    totals = waiting.aggregate(**{code: Count("pk", filter=Q(held_reasons__contains=code)) for code in QUEUE_REASONS})
+    """Return each reason with how many waiting comments it holds (reported ones include reported published).
+
+    The waiting comments are grouped by their whole list of reasons (a handful of combinations), then split here.
+    """
+    totals = Counter()
+    for row in Comment.objects.queue().order_by().values("held_reasons").annotate(n=Count("pk")):
+        for code in row["held_reasons"].split():
+            totals[code] += row["n"]
     totals[Reason.REPORTED] += Comment.objects.reported_since_decision().count()
     return [(code, Reason(code).label, totals[code]) for code in QUEUE_REASONS if totals[code]]
 
@@ -125,6 +130,8 @@ class Card:
     text: SafeString
     reports: list[tuple[str, int]] = field(default_factory=list)
     history: dict = field(default_factory=dict)
+    standing: moderation.Standing | None = None
+    address_verified: bool = False
 
 
 def highlighted(text, words, links):
@@ -160,6 +167,12 @@ def cards_for(comments):
         )
         .order_by()
     }
+    emails = sorted({comment.author_email for comment in comments})
+    # An author's standing as it would be for a comment they proved (what "trusted" means for them).
+    standing = moderation.standings(emails, verified=True)
+    verified = set(
+        Commenter.objects.filter(email__in=emails, verified_at__isnull=False).values_list("email", flat=True)
+    )
     words = moderation.blocked_words()
     cards = []
     for comment in comments:
@@ -170,6 +183,8 @@ def cards_for(comments):
                 text=highlighted(comment.body, word_spans, link_spans),
                 reports=reports.get(comment.pk, []),
                 history=history.get(comment.author_email, {}),
+                standing=standing.get(comment.author_email),
+                address_verified=comment.author_email in verified,
             )
         )
     return cards
@@ -289,6 +304,28 @@ def undo(request, admin, pk):
         )
     request.session.pop("moderation_last_decision", None)
     return answer(request, view, decision.comment, applied=True, message=_("Undone: the comment is back as it was."))
+
+
+TRUST_MESSAGES = {
+    Commenter.Trust.BY_THE_RULES: _("%(email)s is trusted by the rules again."),
+    Commenter.Trust.REVOKED: _("%(email)s is no longer trusted: their comments wait like everyone's."),
+    Commenter.Trust.ALWAYS_HOLD: _("Every comment from %(email)s waits for a moderator now."),
+}
+
+
+@require_POST
+def trust(request, admin, pk):
+    """Set how far the author of a comment is trusted: by the rules, not at all, or always pre-moderated."""
+    require_moderator(request, admin)
+    view = QueueView.from_request(request)
+    comment = get_object_or_404(Comment, pk=pk)
+    choice = request.POST.get("trust", "")
+    if choice not in Commenter.Trust.values or not comment.author_email:
+        return answer(request, view, comment, applied=False, message=_("Unknown choice."), status=400)
+    services.commenter_trust_set(email=comment.author_email, trust=choice)
+    return answer(
+        request, view, comment, applied=True, message=TRUST_MESSAGES[choice] % {"email": comment.author_email}
+    )
 
 
 def block(request, admin, pk):

@@ -35,8 +35,8 @@ Keys and bodies
 ---------------
 A page's key is its address with only the query parameters the view reads (`public_page(reads=…)`); tracking
 parameters such as `utm_source` or `fbclid` map to the same entry, and the view sees the same trimmed query, so
-what it renders matches its key. Bodies are stored compressed (gzip, and brotli) and served in the encoding the
-reader accepts, with every header the rendered response carried.
+what it renders matches its key. A rendered page is stored in each encoding (brotli, gzip, none) as entries of
+their own, each with every header the rendered response carried, so a hit fetches just the body it sends.
 """
 
 import gzip
@@ -151,7 +151,10 @@ class Page:
         request.META["QUERY_STRING"] = query.urlencode()
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         digest = hashlib.sha256(address.encode()).hexdigest()
-        self.key = f"page:{digest}"
+        # Each encoding of the page is an entry of its own, so a hit fetches only the body it sends.
+        self.encoding = accepted_encoding(request)
+        self.keys = {encoding: f"page:{digest}:{encoding or 'identity'}" for encoding in ("", *ENCODINGS)}
+        self.key = self.keys[self.encoding]
         self.lock_key = f"page-render:{digest}"
         group = article_key(match.kwargs[policy.article_kwarg]) if policy.article_kwarg else LISTS
         self.generation_keys = (SITE, group)
@@ -253,17 +256,18 @@ class PageCacheMiddleware:
             return self.get_response(request)
         response = self.get_response(request)
         if self.storable(response):
-            entry = self.entry(response, generations)
+            entries = self.entries(page, response, generations)
             try:
-                cache.set(page.key, entry, timeout=settings.PAGE_CACHE_SECONDS + settings.PAGE_CACHE_GRACE_SECONDS)
+                timeout = settings.PAGE_CACHE_SECONDS + settings.PAGE_CACHE_GRACE_SECONDS
+                cache.set_many({page.keys[encoding]: entry for encoding, entry in entries.items()}, timeout=timeout)
             except Exception:  # noqa: BLE001 - serve the page uncached
                 logger.warning("Page cache unavailable: page not stored", exc_info=True)
-            return self.answer(request, entry, "MISS")
+            return self.answer(request, entries[page.encoding], "MISS")
         if previous is not None:
             if response.status_code >= 500:  # the database is away: the previous copy beats an error page
                 return self.answer(request, previous, "STALE")
             try:
-                cache.delete(page.key)  # gone or moved: never hand out the old copy again
+                cache.delete_many(list(page.keys.values()))  # gone or moved: never hand out the old copy again
             except Exception:  # noqa: BLE001 - it expires by itself
                 logger.warning("Page cache unavailable: stale page not removed", exc_info=True)
         return response
@@ -292,38 +296,46 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def entry(response, generations):
+    def entries(page, response, generations):
+        """Return the page's entries, one per encoding, each with the headers a hit sends ready-made."""
         body = response.content
-        return {
-            "generations": generations,
-            "stored_at": time.time(),
-            "etag": hashlib.md5(body, usedforsecurity=False).hexdigest(),
-            "headers": {name: value for name, value in response.items() if name.lower() not in OWN_HEADERS},
-            "vary": response.get("Vary", ""),
+        stored_at = time.time()
+        digest = hashlib.md5(body, usedforsecurity=False).hexdigest()
+        headers = {name: value for name, value in response.items() if name.lower() not in OWN_HEADERS}
+        vary = response.get("Vary", "")
+        bodies = {
+            "": body,
             "gzip": gzip.compress(body, compresslevel=6, mtime=0),
             "br": brotli.compress(body, quality=5),
         }
+        entries = {}
+        for encoding, encoded in bodies.items():
+            carried = HttpResponse(headers=headers)
+            if vary:
+                carried["Vary"] = vary
+            patch_vary_headers(carried, ["Accept-Encoding"])
+            if encoding:
+                carried["Content-Encoding"] = encoding
+            carried["Content-Length"] = str(len(encoded))
+            carried["ETag"] = f'"{digest}-{encoding}"' if encoding else f'"{digest}"'
+            carried["Last-Modified"] = http_date(stored_at)
+            entries[encoding] = {
+                "generations": generations,
+                "stored_at": stored_at,
+                "headers": dict(carried.items()),
+                "body": encoded,
+            }
+        return entries
 
     def answer(self, request, entry, state):
-        """Answer from a stored page: 304 when the reader's copy is current, else the body in an accepted encoding."""
-        encoding = accepted_encoding(request)
-        etag = f'"{entry["etag"]}-{encoding}"' if encoding else f'"{entry["etag"]}"'
-        if self.not_modified(request, etag, entry["stored_at"]):
+        """Answer from a stored page: 304 when the reader's copy is current, else the stored body and headers."""
+        headers = entry["headers"]
+        if self.not_modified(request, headers["ETag"], entry["stored_at"]):
             response = HttpResponseNotModified()
+            for name in ("Vary", "ETag", "Last-Modified"):
+                response[name] = headers[name]
         else:
-            if encoding:
-                body = entry[encoding]
-            else:
-                body = gzip.decompress(entry["gzip"])
-            response = HttpResponse(body, headers=entry["headers"])
-            if encoding:
-                response["Content-Encoding"] = encoding
-            response["Content-Length"] = str(len(body))
-        if entry["vary"]:
-            response["Vary"] = entry["vary"]
-        patch_vary_headers(response, ["Accept-Encoding"])
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(entry["stored_at"])
+            response = HttpResponse(entry["body"], headers=headers)
         response["Cache-Control"] = cache_control(fresh=state != "STALE")
         response["X-Cache"] = state
         return response

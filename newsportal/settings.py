@@ -28,6 +28,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -166,6 +168,22 @@ STORAGES = {
 
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)  # seconds; the background worker waits this long at most
+# How often the worker tries an e-mail before giving it up (1, 4, 16, 64 minutes apart), shown in the admin.
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=5)
+
+# --- Background tasks (e-mail) -------------------------------------------------------------------
+
+# Django's task framework (the django-tasks backport). The queue lives in the site's database and
+# `manage.py db_worker` runs it; at scale the RQ backend (django-tasks-rq) with Redis does the same job.
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+
+# --- The site's address ----------------------------------------------------------------------------
+
+# Every absolute link (e-mails first of all) is built from this, never from a request's Host header.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if not SITE_URL:
+    raise ImproperlyConfigured("Set SITE_URL to the site's public address, e.g. https://news.example.com")
 
 # --- Security -------------------------------------------------------------------------------------
 
@@ -241,5 +259,11 @@ COMMENTS_RATE_LIMIT_WINDOW = env.int("COMMENTS_RATE_LIMIT_WINDOW", default=600) 
 COMMENTS_MIN_FORM_SECONDS = env.int("COMMENTS_MIN_FORM_SECONDS", default=3)  # sent back sooner: "send it again"
 COMMENTS_FORM_MAX_AGE = env.int("COMMENTS_FORM_MAX_AGE", default=2 * 3600)  # seconds a comment form stays valid
 COMMENTS_BLOCK_IP_DAYS = env.int("COMMENTS_BLOCK_IP_DAYS", default=7)  # how long "block author" blocks an address
+# Trusted commenters: a verified address with this many approved comments and no rejection or spam lately.
+COMMENTS_TRUST_AFTER = env.int("COMMENTS_TRUST_AFTER", default=3)
+COMMENTS_TRUST_CLEAN_DAYS = env.int("COMMENTS_TRUST_CLEAN_DAYS", default=30)
+COMMENTS_TRUSTED_SKIP_QUEUE = env.bool("COMMENTS_TRUSTED_SKIP_QUEUE", default=True)  # site-wide switch
+COMMENTS_CONFIRM_MAX_AGE = env.int("COMMENTS_CONFIRM_MAX_AGE", default=3 * 24 * 3600)  # seconds a link works
+COMMENTS_CONFIRM_EVERY = env.int("COMMENTS_CONFIRM_EVERY", default=3600)  # at most one confirmation mail per address
 COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=20)  # top-level threads per page
 COMMENTS_IP_RETENTION_DAYS = env.int("COMMENTS_IP_RETENTION_DAYS", default=90)  # then addresses are cleared

@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-used-anywhere-else")
+os.environ.setdefault("SITE_URL", "http://testserver")
 
 from newsportal.settings import *  # noqa: E402, F403
 

@@ -140,7 +140,7 @@
 
   box.addEventListener("submit", (event) => {
     const card = event.target.closest("[data-card]");
-    if (!card || !event.submitter || !event.submitter.value) return;
+    if (!card || !event.target.matches("[data-decide]") || !event.submitter) return;
     event.preventDefault();
     show(card);
     decide(card, event.submitter.value);

@@ -2,6 +2,7 @@ import time
 
 import pytest
 
+from comments import identity
 from comments.forms import form_started_token
 
 
@@ -27,3 +28,10 @@ def post_comment(client):
         return client.post(url, comment_data(article, **overrides), REMOTE_ADDR=ip)
 
     return post
+
+
+def prove_address(client, email):
+    """Give the reader's browser the cookie a followed confirmation link leaves for `email`."""
+    from django.core import signing
+
+    client.cookies[identity.COOKIE_NAME] = signing.dumps({"email": email}, salt=identity.COOKIE_SALT)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from comments.models import Comment
 from comments.services import comments_moderate
-from tests.comments.conftest import comment_data
+from tests.comments.conftest import comment_data, prove_address
 from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +132,8 @@ def test_comment_form_of_unpublished_article_is_404(client, category):
 def test_post_moderated_article_publishes_a_returning_readers_comment_at_once(client, article, post_comment):
     article.comment_moderation = "post"
     article.save()
-    CommentFactory(article=ArticleFactory(), author_email="ada@example.com", status="approved")
+    CommentFactory(article=ArticleFactory(), author_email="ada@example.com", status="approved", verified=True)
+    prove_address(client, "ada@example.com")
     response = post_comment(article)
     comment = Comment.objects.get(body=comment_data(article)["body"])
     assert comment.status == "approved"

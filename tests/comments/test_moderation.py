@@ -22,14 +22,15 @@ def submission(article, **overrides):
         "body": "A calm and reasoned view.",
         "ip_address": "198.51.100.7",
         "form_age_seconds": 60.0,
+        "verified": True,  # the sender proved the address (most tests are about other rules)
     } | overrides
     return Submission(**values)
 
 
 @pytest.fixture
 def returning(article):
-    """Make ada@example.com a reader with an approved comment, so the first-time rule does not apply."""
-    CommentFactory(article=ArticleFactory(), author_email="ada@example.com", status="approved")
+    """Make ada@example.com a reader with an approved, verified comment, so the first-time rule does not apply."""
+    CommentFactory(article=ArticleFactory(), author_email="ada@example.com", status="approved", verified=True)
 
 
 # --- Hold rules ---
@@ -56,12 +57,15 @@ def test_expired_block_list_entries_hold_nothing(article):
     assert not moderation.contains_blocked_word(submission(article, body="casino night"))
 
 
-def test_first_time_commenter_holds_until_one_comment_is_approved(article, settings):
+def test_first_time_commenter_holds_until_one_verified_comment_is_approved(article, settings):
     assert moderation.first_time_commenter(submission(article))
-    CommentFactory(author_email="ada@example.com", status="rejected")
+    CommentFactory(author_email="ada@example.com", status="rejected", verified=True)
     assert moderation.first_time_commenter(submission(article))
-    CommentFactory(author_email="ada@example.com", status="approved")
+    CommentFactory(author_email="ada@example.com", status="approved", verified=False)  # someone typed her address
+    assert moderation.first_time_commenter(submission(article))
+    CommentFactory(author_email="ada@example.com", status="approved", verified=True)
     assert not moderation.first_time_commenter(submission(article))
+    assert moderation.first_time_commenter(submission(article, verified=False))
 
 
 def test_first_time_rule_can_be_switched_off(article, settings):
@@ -98,7 +102,7 @@ def test_blocked_email_is_spam_and_a_blocked_address_is_held(article, returning)
     assert moderation.classify(submission(article)) == ("spam", ["blocked-email"])
     BlockedTerm.objects.create(kind="ip", value="192.0.2.1")
     shared = submission(article, email="bob@example.com", ip_address="192.0.2.1", body="From the office")
-    CommentFactory(author_email="bob@example.com", status="approved")
+    CommentFactory(author_email="bob@example.com", status="approved", verified=True)
     assert moderation.classify(shared) == ("pending", ["blocked-ip"])
 
 

@@ -256,7 +256,7 @@ def test_a_blocked_address_holds_comments_for_a_person_until_it_expires(moderati
     moderating.logout()
     response = post_comment(article, ip="192.0.2.66", author_email="colleague@example.com", body="From the office")
     comment = Comment.objects.get(body="From the office")
-    assert (comment.status, comment.held_reasons) == ("pending", "blocked-ip")
+    assert comment.status == "pending" and "blocked-ip" in comment.held_reasons.split()
     assert "awaits moderation" in moderating.get(response["Location"]).content.decode()
     BlockedTerm.objects.filter(kind="ip").update(expires_at=timezone.now() - timedelta(seconds=1))
     post_comment(article, ip="192.0.2.66", author_email="colleague@example.com", body="Later, from the office")
@@ -288,7 +288,7 @@ def test_readers_are_sent_to_the_login(client, article):
 def test_the_workspace_costs_the_same_few_queries_for_one_card_or_twenty(moderating, django_assert_max_num_queries):
     for number in range(25):
         CommentFactory(article=ArticleFactory(), status="pending", author_email=f"r{number}@example.com")
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(19):
         html = moderating.get(WORKSPACE).content.decode()
     assert len(cards(html)) == 20
     more = moderating.get(f"{WORKSPACE}more/", {"exclude": ",".join(card.get("id")[5:] for card in cards(html))})

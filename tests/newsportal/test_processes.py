@@ -95,6 +95,7 @@ def static_root(tmp_path_factory):
     """Collect the static files once, as a release does: production settings serve hashed names only."""
     root = tmp_path_factory.mktemp("static")
     environment = {"PATH": os.environ["PATH"], "DEBUG": "false", "SECRET_KEY": "static", "STATIC_ROOT": str(root)}
+    environment["SITE_URL"] = "http://127.0.0.1"
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=environment, check=True
     )
@@ -110,6 +111,7 @@ def deployment(request, tmp_path, static_root):
         "DEBUG": "false",
         "SECRET_KEY": "processes-test-secret-key-0123456789-abcdefghijklmnop",
         "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "http://127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "CSRF_COOKIE_SECURE": "false",
         "SESSION_COOKIE_SECURE": "false",

@@ -1,0 +1,102 @@
+"""The e-mails the site sends readers, and when: a confirmation link, "your comment is published", "someone replied".
+
+Each message is stored as an `OutgoingEmail` in the transaction of the change that causes it, and the background
+worker is asked to deliver it once that transaction commits (`comments.tasks`): a decision that rolls back sends
+nothing, and a slow or absent mail server never slows a reader's request.
+
+Only comments whose author proved the address get notifications, so typing someone else's address sends them
+nothing but one confirmation link (at most one per `COMMENTS_CONFIRM_EVERY`). Every message carries a one-click
+unsubscribe (RFC 8058) and a link to erase the address.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import identity
+from .models import Comment, Commenter, OutgoingEmail
+from .tasks import deliver_later
+
+Kind = OutgoingEmail.Kind
+SUBJECTS = {
+    Kind.CONFIRM: "Confirm it is you who wrote this comment",
+    Kind.PUBLISHED: "Your comment is published",
+    Kind.REPLY: "Someone replied to your comment",
+}
+
+
+def queue(kind, comment, to, **context):
+    """Store one e-mail about `comment` for `to` and have it delivered once the transaction commits."""
+    context |= {
+        "site_name": settings.SITE_NAME,
+        "comment": comment,
+        "article": comment.article,
+        "comment_url": identity.absolute(comment.get_absolute_url()),
+        "unsubscribe_url": identity.unsubscribe_url(to),
+        "erase_url": identity.erase_url(to),
+        "confirm_days": settings.COMMENTS_CONFIRM_MAX_AGE // 86400,
+        "subject": SUBJECTS[kind],
+    }
+    email = OutgoingEmail.objects.create(
+        kind=kind,
+        to=to,
+        comment=comment,
+        subject=f"{SUBJECTS[kind]} · {settings.SITE_NAME}",
+        text=render_to_string(f"comments/email/{kind}.txt", context),
+        html=render_to_string(f"comments/email/{kind}.html", context),
+        headers={
+            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    transaction.on_commit(lambda: deliver_later(email.pk))
+    return email
+
+
+def wants_mail(email):
+    return not Commenter.objects.filter(email=email, unsubscribed_at__isnull=False).exists()
+
+
+def after_submit(comment):
+    """Ask an unproven sender to confirm the address (throttled per address); tell about a published reply."""
+    if not comment.author_email:
+        return
+    commenter, _ = Commenter.objects.get_or_create(email=comment.author_email)
+    if not comment.verified:
+        recently = timezone.now() - timedelta(seconds=settings.COMMENTS_CONFIRM_EVERY)
+        not_sent_lately = Q(verification_sent_at__isnull=True) | Q(verification_sent_at__lt=recently)
+        claimed = (
+            Commenter.objects.filter(pk=commenter.pk)
+            .filter(not_sent_lately)
+            .update(verification_sent_at=timezone.now())
+        )
+        if claimed and commenter.unsubscribed_at is None:
+            queue(Kind.CONFIRM, comment, comment.author_email, confirm_url=identity.confirmation_url(comment))
+    if comment.status == Comment.Status.APPROVED:
+        reply_published(comment)
+
+
+def published(comments):
+    """Tell the authors of newly published comments who asked for it, and the authors they replied to."""
+    for comment in comments:
+        if comment.notify_published and comment.verified and wants_mail(comment.author_email):
+            queue(Kind.PUBLISHED, comment, comment.author_email)
+        reply_published(comment)
+
+
+def reply_published(reply):
+    """Tell the author of the comment a published reply answers, if they asked and did not write the reply."""
+    parent = reply.parent
+    if (
+        parent is None
+        or not (parent.notify_replies and parent.verified and parent.author_email)
+        or parent.author_email == reply.author_email
+        or parent.status != Comment.Status.APPROVED
+        or not wants_mail(parent.author_email)
+    ):
+        return
+    queue(Kind.REPLY, reply, parent.author_email, parent=parent)
