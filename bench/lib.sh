@@ -17,6 +17,7 @@ free_port() {
 export DEBUG=false
 export SECRET_KEY="bench-$("$PY" -c 'import secrets; print(secrets.token_urlsafe(40))')"
 export ALLOWED_HOSTS=127.0.0.1
+export SITE_URL=http://127.0.0.1
 export SECURE_SSL_REDIRECT=false
 export DATABASE_URL="${DATABASE_URL:-$PG/$BENCH_DB}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/9}"

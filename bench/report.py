@@ -14,10 +14,12 @@ UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 # (measure, reference it is compared with, goal for the throughput ratio)
 PAGES = [
     ("static", None, None),
+    ("static-lookup", None, None),
     ("template-cache-on", None, None),
     ("static-cache-off", None, None),
     ("template", None, None),
     ("article-warm", "static", 0.8),
+    ("article-warm", "static-lookup", 0.8),
     ("home-warm", "static", None),
     ("article-cold", "template", 0.5),
     ("home-cold", "template", 0.4),

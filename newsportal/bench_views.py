@@ -1,11 +1,13 @@
 """Reference views for `bench/run`, mounted only when BENCH_REFERENCE_VIEWS is set.
 
 They measure what this machine's Django and gunicorn can serve at all, so the real pages can be reported as a
-ratio of it: `static` returns prebuilt bytes of the article page's size; `template` renders a template of that
-size without touching the database.
+ratio of it: `static` returns prebuilt bytes of the article page's size; `static-lookup` does the same after one
+round trip to the cache (what `static` cost before issue 11, when every request made a page-cache lookup);
+`template` renders a template of that size without touching the database.
 """
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 
@@ -16,6 +18,11 @@ PARAGRAPH = (
 
 
 def static_reference(request):
+    return HttpResponse(_payload(), content_type="text/html; charset=utf-8")
+
+
+def static_lookup_reference(request):
+    cache.get("bench:reference")
     return HttpResponse(_payload(), content_type="text/html; charset=utf-8")
 
 

@@ -1,5 +1,11 @@
+import http.client
 import logging
+from functools import lru_cache
 
+from csp.constants import HEADER
+from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
+from csp.utils import build_policy
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
@@ -30,4 +36,37 @@ class DatabaseUnavailableMiddleware:
         response = HttpResponse(html, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"
+        return response
+
+
+@lru_cache(maxsize=8)
+def _fixed_policy(settings_repr):
+    return build_policy()
+
+
+class CSPMiddleware(DjangoCSPMiddleware):
+    """django-csp's middleware, with the site's one fixed policy built once rather than for every response.
+
+    Building the header from the settings took about a tenth of a millisecond, as much as the rest of a cached
+    page's answer. Responses that customise the policy (decorators, nonces, report-only) take django-csp's path.
+    """
+
+    CUSTOMISED = ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt", "_csp_exempt_ro")
+
+    def process_response(self, request, response):
+        customised = any(hasattr(response, name) for name in self.CUSTOMISED)
+        policy = settings.CONTENT_SECURITY_POLICY
+        if (
+            customised
+            or getattr(request, "_csp_nonce", None) is not None
+            or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+            or policy.get("EXCLUDE_URL_PREFIXES")
+        ):
+            return super().process_response(request, response)
+        debug_page = settings.DEBUG and response.status_code in (
+            http.client.INTERNAL_SERVER_ERROR,
+            http.client.NOT_FOUND,
+        )
+        if HEADER not in response and not debug_page:
+            response[HEADER] = _fixed_policy(repr(policy))
         return response

@@ -45,14 +45,14 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 
 import brotli
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified, QueryDict
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_resolver
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
@@ -144,11 +144,12 @@ class Page:
     """A request for a public page: its cache keys, with the query trimmed to the parameters the view reads."""
 
     def __init__(self, request, policy, match):
-        query = QueryDict(mutable=True)
-        for name in sorted(policy.reads & request.GET.keys()):
-            query[name] = request.GET[name]  # the last value, as the view's `GET.get()` would read it
-        request.GET = query
-        request.META["QUERY_STRING"] = query.urlencode()
+        if request.META.get("QUERY_STRING"):
+            query = QueryDict(mutable=True)
+            for name in sorted(policy.reads & request.GET.keys()):
+                query[name] = request.GET[name]  # the last value, as the view's `GET.get()` would read it
+            request.GET = query
+            request.META["QUERY_STRING"] = query.urlencode()
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         digest = hashlib.sha256(address.encode()).hexdigest()
         # Each encoding of the page is an entry of its own, so a hit fetches only the body it sends.
@@ -205,11 +206,7 @@ class PageCacheMiddleware:
             or settings.SESSION_COOKIE_NAME in request.COOKIES
         ):
             return None, None
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None, None
-        return getattr(match.func, "page_cache_policy", None), match
+        return _policy(get_resolver(getattr(request, "urlconf", None)), request.path_info)
 
     @staticmethod
     def stale_since(entry, generations):
@@ -348,6 +345,22 @@ class PageCacheMiddleware:
             return "*" in tags or etag in tags
         since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
         return since is not None and int(stored_at) <= since
+
+
+@dataclass(frozen=True)
+class Match:
+    kwargs: dict
+
+
+@lru_cache(maxsize=4096)
+def _policy(resolver, path):
+    """Return (page policy, match) of a path, or (None, None): resolved once per path and URL configuration."""
+    try:
+        match = resolver.resolve(path)
+    except Resolver404:
+        return None, None
+    policy = getattr(match.func, "page_cache_policy", None)
+    return (policy, Match(kwargs=dict(match.kwargs))) if policy else (None, None)
 
 
 def accepted_encoding(request):

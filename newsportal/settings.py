@@ -49,7 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "newsportal.middleware.CSPMiddleware",  # django-csp's, with the fixed policy built once
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsportal.pagecache.PageCacheMiddleware",  # before sessions and CSRF: a hit skips them
     "django.contrib.sessions.middleware.SessionMiddleware",

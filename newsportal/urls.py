@@ -40,6 +40,7 @@ if settings.BENCH_REFERENCE_VIEWS:
 
     urlpatterns = [
         path("bench/static", bench_views.static_reference),
+        path("bench/static-lookup", bench_views.static_lookup_reference),
         path("bench/template", bench_views.template_reference),
         *urlpatterns,
     ]
