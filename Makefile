@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV := DEBUG=true
 
-.PHONY: run test lint ci clean
+.PHONY: run test lint ci clean serve-prod
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,8 +40,11 @@ lint: $(VENV)/.dev  ## Lint, format check and migration check
 	$(VENV)/bin/bandit -q -r articles comments newsportal
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
+serve-prod: $(VENV)/.runtime  ## The production topology on loopback: nginx (TLS) → gunicorn → Django, and the worker
+	deploy/serve
+
 ci:  ## What CI runs: the suite on SQLite and PostgreSQL
 	.ci/run
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles node_modules tests/e2e/artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles node_modules tests/e2e/artifacts .run

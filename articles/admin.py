@@ -1,6 +1,8 @@
 from functools import partial
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
@@ -12,6 +14,8 @@ from django.utils.html import format_html
 from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from newsportal.params import positive_int
 
 from . import publishing, revisions, services
 from .forms import ArticleAdminForm, AuthorAdminForm, BylineFormSet
@@ -83,6 +87,17 @@ class CorrectionInline(admin.StackedInline):
     )
 
 
+class ArticleChangeList(ChangeList):
+    """The article list, refusing date-hierarchy values Python's dates cannot hold (a year of twenty digits)."""
+
+    def get_filters(self, request):
+        for part, largest in (("year", 9999), ("month", 12), ("day", 31)):
+            value = request.GET.get(f"{self.date_hierarchy}__{part}")
+            if value is not None and positive_int(value, maximum=largest) is None:
+                raise IncorrectLookupParameters(f"{part} {value!r}")
+        return super().get_filters(request)
+
+
 class StateFilter(admin.SimpleListFilter):
     title = _("state")
     parameter_name = "state"
@@ -144,6 +159,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ),
         (_("Comments"), {"fields": ["comments_open", "comment_moderation", "trusted_commenters_skip_queue"]}),
     ]
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
 
     def get_queryset(self, request):
         bylines = Prefetch("bylines", queryset=Byline.objects.select_related("author"))
@@ -259,11 +277,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Compare a revision with the current article (or another revision) and offer to restore it."""
         article = self.get_object(request, object_id)
-        if article is None or not str(version_id).isdigit():
+        version = positive_int(str(version_id))
+        if article is None or version is None:
             raise Http404
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
-        revision = get_object_or_404(Article.history.filter(id=article.pk), history_id=version_id)
+        revision = get_object_or_404(Article.history.filter(id=article.pk), history_id=version)
         can_restore = self.has_change_permission(request, article)
         if request.method == "POST":
             if not can_restore:
@@ -279,8 +298,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
         others = Article.history.filter(id=article.pk).exclude(history_id=revision.history_id)
-        against_id = request.GET.get("against", "")
-        against = others.filter(history_id=against_id).first() if against_id.isdigit() else None
+        against_id = positive_int(request.GET.get("against"))
+        against = others.filter(history_id=against_id).first() if against_id else None
         context = {
             **self.admin_site.each_context(request),
             "title": _("Compare and restore: %(title)s") % {"title": article.title},

@@ -24,6 +24,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": ("webp", "image/webp")}
 # Widths of the renditions made for srcset; none is wider than the original.
 RENDITION_WIDTHS = (480, 960, 1600)
+# The stored original is no larger than this on its long side: room above the widest rendition, and a bound on
+# the memory every later step needs (a 7,000 × 7,000 upload is scaled down right after it is decoded).
+STORED_MAX_SIDE = 2400
 SMALL_RENDITION_WIDTH = 480
 JPEG_QUALITY = 85
 WEBP_QUALITY = 80
@@ -50,10 +53,12 @@ def clean_upload(upload) -> SimpleUploadedFile:
                         code="image_format",
                         params={"format": image.format},
                     )
-                _check_pixels(*image.size)
-                image.load()
+                _check_pixels(*image.size)  # from the header, before anything is decoded
                 source_format = image.format
-                clean = _strip(image)
+                # JPEG can decode at 1/2, 1/4 or 1/8 scale: ask for the smallest that is still large enough.
+                image.draft(image.mode, (STORED_MAX_SIDE, STORED_MAX_SIDE))
+                image.load()
+                clean = _strip(_bounded(image))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise ValidationError(
             _("This image has more pixels than we can safely process. Upload a smaller image."), code="image_bomb"
@@ -87,15 +92,41 @@ def _check_pixels(width: int, height: int) -> None:
         )
 
 
+def _bounded(image: Image.Image) -> Image.Image:
+    """Return the image no larger than STORED_MAX_SIDE, releasing the full-size pixels as early as possible.
+
+    A box reduction by a whole factor comes first, band by band: Pillow's reduce and resize make a (premultiplied)
+    copy of a whole image with transparency, which at full size would double the memory of a large upload.
+    """
+    factor = max(image.size) // STORED_MAX_SIDE
+    if factor >= 2:
+        width, height = image.size
+        # Palette and other modes that cannot be reduced become RGB(A) band by band, never as a whole.
+        mode = image.mode if image.mode in ("L", "LA", "RGB", "RGBA") else "RGBA" if _has_alpha(image) else "RGB"
+        reduced = Image.new(mode, (width // factor, height // factor))
+        reduced.info = image.info.copy()
+        band = factor * 256
+        for top in range(0, reduced.height * factor, band):
+            piece = image.crop((0, top, reduced.width * factor, min(top + band, reduced.height * factor)))
+            reduced.paste(piece.convert(mode).reduce(factor), (0, top // factor))
+        image.close()  # the full-size pixels go now, not when the request ends
+        image = reduced
+    image.thumbnail((STORED_MAX_SIDE, STORED_MAX_SIDE), Image.Resampling.LANCZOS)
+    return image
+
+
 def _strip(image: Image.Image) -> Image.Image:
     """Return the image upright, as a new image built from its pixels only (no EXIF, XMP or comments)."""
     upright = ImageOps.exif_transpose(image)
-    has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
-    converted = upright.convert("RGBA" if has_alpha else "RGB")
+    converted = upright.convert("RGBA" if _has_alpha(upright) else "RGB")
     clean = Image.frombytes(converted.mode, converted.size, converted.tobytes())
     if image.mode in ("RGB", "RGBA") and image.info.get("icc_profile"):
         clean.info["icc_profile"] = image.info["icc_profile"]
     return clean
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
 
 
 def _encode(image: Image.Image, image_format: str, width: int | None = None) -> bytes:

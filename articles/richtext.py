@@ -14,6 +14,8 @@ import nh3
 from django.conf import settings
 from markdown_it import MarkdownIt
 
+from newsportal.params import positive_int
+
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -85,7 +87,7 @@ def is_own_media(url: str) -> bool:
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     if tag == "img" and attribute == "src" and not is_own_media(value):
         return None
-    if attribute in ("width", "height") and not value.isdigit():
+    if attribute in ("width", "height") and positive_int(value, maximum=10_000) is None:
         return None
     return value
 

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
+from newsportal import outages
 
 from . import matching
 from .models import BlockedTerm, Comment, Commenter
@@ -168,7 +169,7 @@ def rate_limit_cache_key(submission):
 
 
 def _unavailable(error):
-    logger.error("Cache unavailable: comment posting is paused", exc_info=error)
+    outages.down("cache", error)
     return Refused(
         _("We can’t take comments for a moment. Please try again in a minute; your text is still here."),
         Refused.UNAVAILABLE,

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from articles.models import Article
 from newsportal.http import client_ip
+from newsportal.middleware import RETRY_AFTER_SECONDS
+from newsportal.params import positive_int
 
 from . import identity, moderation, services
 from .forms import CommentForm, ReportForm, form_age_seconds
@@ -34,9 +36,10 @@ def reply_target(article, reply_to):
     """Return the comment a reader answers from `?reply_to=`, or 404 when it cannot be answered."""
     if not reply_to:
         return None
-    if not reply_to.isdigit():
+    pk = positive_int(reply_to)
+    if pk is None:
         raise Http404("No such comment")
-    return get_object_or_404(Comment.objects.threads_of(article), pk=reply_to)
+    return get_object_or_404(Comment.objects.threads_of(article), pk=pk)
 
 
 @never_cache
@@ -86,7 +89,10 @@ def comment_form(request, category, slug):
             token = signing.dumps(comment.pk, salt=CONFIRMATION_SALT)
             return redirect("comments:posted", token=token)
     parent = form.cleaned_data.get("parent") if hasattr(form, "cleaned_data") else None
-    return render(request, "comments/comment_form.html", context | {"form": form, "parent": parent}, status=status)
+    response = render(request, "comments/comment_form.html", context | {"form": form, "parent": parent}, status=status)
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @never_cache

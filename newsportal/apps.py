@@ -6,3 +6,6 @@ class NewsportalConfig(AppConfig):
 
     name = "newsportal"
     verbose_name = "Site"
+
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the checks of the site's settings

@@ -7,8 +7,11 @@ from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.template import loader
+
+from . import outages
 
 logger = logging.getLogger(__name__)
 
@@ -30,13 +33,25 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
-        logger.error("Database unavailable: %s", exception, exc_info=exception)
-        # Rendered without a request: no context processors, so nothing here needs the database or the cache.
-        html = loader.get_template("503.html").render()
-        response = HttpResponse(html, status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        response["Cache-Control"] = "no-store"
-        return response
+        outages.down("database", exception)
+        return unavailable()
+
+
+def unavailable():
+    """Return the static 503 page with `Retry-After`, built without the database or the cache."""
+    # Rendered without a request: no context processors, so nothing here needs the database or the cache.
+    html = loader.get_template("503.html").render()
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _database_answered(sender, connection, **kwargs):
+    outages.up("database")
+
+
+connection_created.connect(_database_answered, dispatch_uid="newsportal-database-answered")
 
 
 @lru_cache(maxsize=8)

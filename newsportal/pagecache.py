@@ -41,11 +41,11 @@ their own, each with every header the rendered response carried, so a hit fetche
 
 import gzip
 import hashlib
-import logging
 import secrets
 import time
 from dataclasses import dataclass
 from functools import lru_cache, wraps
+from urllib.parse import urlsplit
 
 import brotli
 from django.conf import settings
@@ -56,7 +56,7 @@ from django.urls import Resolver404, get_resolver
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
-logger = logging.getLogger(__name__)
+from . import outages
 
 SITE = "pages:gen:site"
 LISTS = "pages:gen:lists"
@@ -85,12 +85,30 @@ def public_page(view=None, *, reads=(), article_kwarg=None):
     def decorate(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
+            on_site_address(request)
             return view(request, *args, **kwargs)
 
         wrapped.page_cache_policy = Policy(frozenset(reads), article_kwarg)
         return wrapped
 
     return decorate(view) if view is not None else decorate
+
+
+def on_site_address(request):
+    """Make a public page's request read as if sent to `SITE_URL`, so every absolute URL a view builds is the site's.
+
+    The page is the same for every reader and may be cached and shared, so its canonical links, feeds, sitemaps
+    and cards must not follow the Host header (which only selects among ALLOWED_HOSTS, and is checked before this).
+    Public pages carry no form, so nothing here meets CSRF's origin checks; the HTTPS redirect happened before.
+    """
+    site = urlsplit(settings.SITE_URL)
+    request.get_host()  # refuse hosts outside ALLOWED_HOSTS as before (400)
+    request.META["HTTP_HOST"] = site.netloc
+    request.META["wsgi.url_scheme"] = site.scheme
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure = settings.SECURE_PROXY_SSL_HEADER
+        request.META[header] = secure if site.scheme == "https" else "http"
+    request.__dict__.pop("_current_scheme_host", None)
 
 
 # --- The invalidation vocabulary ------------------------------------------------------------------------------
@@ -133,8 +151,8 @@ def generation_time(value):
 def _replace(keys):
     try:
         cache.set_many(dict.fromkeys(keys, new_generation()), timeout=None)
-    except Exception:  # noqa: BLE001 - without a cache there are no cached pages to invalidate
-        logger.warning("Page cache unavailable: could not invalidate pages", exc_info=True)
+    except Exception as error:  # noqa: BLE001 - without a cache there are no cached pages to invalidate
+        outages.down("cache", error)
 
 
 # --- The middleware ----------------------------------------------------------------------------------------------
@@ -150,7 +168,9 @@ class Page:
                 query[name] = request.GET[name]  # the last value, as the view's `GET.get()` would read it
             request.GET = query
             request.META["QUERY_STRING"] = query.urlencode()
-        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        request.get_host()  # a host outside ALLOWED_HOSTS gets its 400, never a cached page
+        # Every host the site answers to shows the same page (its links come from SITE_URL): one entry for all.
+        address = f"{settings.SITE_URL}{request.get_full_path()}"
         digest = hashlib.sha256(address.encode()).hexdigest()
         # Each encoding of the page is an entry of its own, so a hit fetches only the body it sends.
         self.encoding = accepted_encoding(request)
@@ -172,9 +192,10 @@ class PageCacheMiddleware:
         page = Page(request, policy, match)
         try:
             found = cache.get_many([*page.generation_keys, page.key])
-        except Exception:  # noqa: BLE001 - the cache is an optimisation; the database still answers
-            logger.warning("Page cache unavailable", exc_info=True)
+        except Exception as error:  # noqa: BLE001 - the cache is an optimisation; the database still answers
+            outages.down("cache", error)
             return self.get_response(request)
+        outages.up("cache")
         entry = found.get(page.key)
         generations = tuple(found.get(key) for key in page.generation_keys)
         locked = False
@@ -241,15 +262,15 @@ class PageCacheMiddleware:
     def release(page):
         try:
             cache.delete(page.lock_key)
-        except Exception:  # noqa: BLE001 - the lock expires by itself
-            logger.warning("Page cache unavailable: render lock not released", exc_info=True)
+        except Exception as error:  # noqa: BLE001 - the lock expires by itself
+            outages.down("cache", error)
 
     def render(self, request, page, previous, generations):
         """Render the page (with the generations read before rendering, so a change made meanwhile still counts)."""
         try:
             generations = self.open_generations(page, generations)
-        except Exception:  # noqa: BLE001 - serve the page uncached
-            logger.warning("Page cache unavailable: page not stored", exc_info=True)
+        except Exception as error:  # noqa: BLE001 - serve the page uncached
+            outages.down("cache", error)
             return self.get_response(request)
         response = self.get_response(request)
         if self.storable(response):
@@ -257,16 +278,16 @@ class PageCacheMiddleware:
             try:
                 timeout = settings.PAGE_CACHE_SECONDS + settings.PAGE_CACHE_GRACE_SECONDS
                 cache.set_many({page.keys[encoding]: entry for encoding, entry in entries.items()}, timeout=timeout)
-            except Exception:  # noqa: BLE001 - serve the page uncached
-                logger.warning("Page cache unavailable: page not stored", exc_info=True)
+            except Exception as error:  # noqa: BLE001 - serve the page uncached
+                outages.down("cache", error)
             return self.answer(request, entries[page.encoding], "MISS")
         if previous is not None:
             if response.status_code >= 500:  # the database is away: the previous copy beats an error page
                 return self.answer(request, previous, "STALE")
             try:
                 cache.delete_many(list(page.keys.values()))  # gone or moved: never hand out the old copy again
-            except Exception:  # noqa: BLE001 - it expires by itself
-                logger.warning("Page cache unavailable: stale page not removed", exc_info=True)
+            except Exception as error:  # noqa: BLE001 - it expires by itself
+                outages.down("cache", error)
         return response
 
     @staticmethod

@@ -87,6 +87,12 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A sick database fails fast: new connections give up after DB_CONNECT_TIMEOUT, and a web request's queries after
+# DB_QUERY_TIMEOUT, even when the server answers nothing at all (newsportal/db/deadline.py). 503, not a hung worker.
+DB_QUERY_TIMEOUT = env.float("DB_QUERY_TIMEOUT", default=2.5)  # seconds; 0 switches the deadline off
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "newsportal.db.postgresql"
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT", default=2)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while a comment is written; IMMEDIATE makes concurrent writers queue
     # instead of failing with "database is locked".

@@ -6,6 +6,8 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from .middleware import RETRY_AFTER_SECONDS
+
 # What crawlers should not fetch: the newsroom, staff previews, per-reader forms and confirmations. Search results
 # stay fetchable on purpose: they carry `noindex`, which a crawler can only obey if it may read the page.
 # `*` is the wildcard of Google and Bing.
@@ -28,7 +30,9 @@ def healthz(request):
     except Exception:  # noqa: BLE001 - any cache client error means the cache is unhealthy
         problems.append("cache")
     if problems:
-        return HttpResponse("unavailable: " + ", ".join(problems), status=503, content_type="text/plain")
+        response = HttpResponse("unavailable: " + ", ".join(problems), status=503, content_type="text/plain")
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return HttpResponse("ok", content_type="text/plain")
 
 

@@ -18,6 +18,14 @@ def postgresql(request):
     services.require_postgresql(request)
 
 
+@pytest.fixture
+def live_site(live_server, settings):
+    """The live server as the site's one address (SITE_URL): its pages link to it, whatever Host a client sends."""
+    settings.SITE_URL = live_server.url
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
+    return live_server
+
+
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     """Keep uploaded and generated files out of the project tree."""

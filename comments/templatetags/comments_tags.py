@@ -7,6 +7,7 @@ from django.urls import reverse
 from comments import moderation
 from comments.models import Comment
 from comments.text import render_comment_body
+from newsportal.params import positive_int
 
 register = template.Library()
 
@@ -29,8 +30,7 @@ def comment_section(context, article):
     """
     page_size = settings.COMMENTS_PER_PAGE
     request = context.get("request")
-    requested = request.GET.get("comments", "1") if request else "1"
-    page = int(requested) if requested.isdigit() and 0 < int(requested) < 10**6 else 1
+    page = positive_int(request.GET.get("comments") if request else None, default=1, maximum=10**6)
     threads_with_counts = (
         Comment.objects.threads_of(article)
         .annotate(thread_count=counted(Comment.objects.threads_of(article)))

@@ -15,32 +15,32 @@ def entries_by_title(feed):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("path", [*FEEDS, "/feeds/sport/rss/", "/feeds/sport/atom/"])
-def test_feedparser_reads_every_feed_from_the_server_without_complaint(live_server, newsroom, path):
-    feed = validators.parse_feed(live_server.url + path)  # fails on any `bozo` problem
+def test_feedparser_reads_every_feed_from_the_server_without_complaint(live_site, newsroom, path):
+    feed = validators.parse_feed(live_site.url + path)  # fails on any `bozo` problem
     titles = set(entries_by_title(feed))
     assert "Draft story" not in titles and "Scheduled story" not in titles
     if "/sport/" in path:
         assert titles == {'Rovers & "Rangers" <draw> 1-1 </script>', "Last week's final"}
-        assert feed.feed.title == "Newsportal: Sport" and feed.feed.link == live_server.url + "/sport/"
+        assert feed.feed.title == "Newsportal: Sport" and feed.feed.link == live_site.url + "/sport/"
     else:
         assert titles >= {"Harbour cranes return", "Last week's final"}
-        assert feed.feed.title == "Newsportal: latest stories" and feed.feed.link == live_server.url + "/"
+        assert feed.feed.title == "Newsportal: latest stories" and feed.feed.link == live_site.url + "/"
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("path", FEEDS)
-def test_items_carry_title_link_summary_times_category_and_every_author(live_server, newsroom, path):
+def test_items_carry_title_link_summary_times_category_and_every_author(live_site, newsroom, path):
     lead = newsroom["lead"]
     lead.refresh_from_db()
-    feed = validators.parse_feed(live_server.url + path)
+    feed = validators.parse_feed(live_site.url + path)
     entry = entries_by_title(feed)["Harbour cranes return"]
-    assert entry.link == live_server.url + "/world-news/harbour-cranes-return/"
+    assert entry.link == live_site.url + "/world-news/harbour-cranes-return/"
     assert entry.summary == "The port reopens after a year of repairs."
     assert entry.published_parsed[:6] == lead.published_at.utctimetuple()[:6]
     assert [tag.term for tag in entry.tags] == ["World News"]
     assert [author.name for author in entry.authors] == ["Maya Okafor", "Tomas Lind"]
     if path.endswith("atom/"):
-        assert entry.authors[0].href == live_server.url + "/authors/maya-okafor/"
+        assert entry.authors[0].href == live_site.url + "/authors/maya-okafor/"
         # The correction added after publication moves the update time on.
         assert entry.updated_parsed >= entry.published_parsed
     credit_line = entries_by_title(feed)['Rovers & "Rangers" <draw> 1-1 </script>']

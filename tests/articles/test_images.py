@@ -177,3 +177,40 @@ def test_author_photo_is_checked_and_cleaned_like_a_lead_image(client, editor, s
     author = Author.objects.get()
     assert [r["width"] for r in author.photo_renditions] == [200]  # 200 px wide upright: never upscaled
     assert b"SnoopCam" not in (Path(settings.MEDIA_ROOT) / author.photo.name).read_bytes()
+
+
+MEMORY_PROBE = """
+import os, resource, sys
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+import django
+django.setup()
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+from articles import images
+upload = SimpleUploadedFile("largest.png", open(sys.argv[1], "rb").read(), content_type="image/png")
+with Image.open(images.clean_upload(upload)) as stored:
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, *stored.size)
+"""
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA", "P"])
+def test_the_largest_accepted_image_is_processed_in_bounded_memory(tmp_path, settings, mode):
+    """A few hundred kilobytes of PNG can decode to hundreds of megabytes: measured in a fresh process."""
+    import math
+    import subprocess
+    import sys
+
+    side = math.isqrt(settings.IMAGE_UPLOAD_MAX_PIXELS)  # the largest square the limit accepts
+    path = tmp_path / "largest.png"
+    Image.new(mode, (side, side), 40 if mode == "P" else (20, 40, 90, 200)[: len(mode)]).save(path)
+    probe = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE, str(path)],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    peak_mb, width, height = map(int, probe.stdout.split())
+    assert peak_mb < 400, f"{mode} {side}×{side} peaked at {peak_mb} MB"
+    assert (width, height) == (2400, 2400)  # stored no larger than the widest rendition needs

@@ -25,10 +25,10 @@ def meta(html, key):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_article_json_ld_is_a_complete_news_article(live_server, newsroom):
+def test_article_json_ld_is_a_complete_news_article(live_site, newsroom):
     lead = newsroom["lead"]
     lead.refresh_from_db()
-    url = live_server.url + lead.get_absolute_url()
+    url = live_site.url + lead.get_absolute_url()
     found, _ = validators.structured_data(get_html(url), url)  # fails on anything outside schema.org
 
     [article] = found["NewsArticle"]
@@ -39,42 +39,42 @@ def test_article_json_ld_is_a_complete_news_article(live_server, newsroom):
     assert article["articleSection"] == "World News"
     assert article["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
     assert article["author"] == [
-        {"@type": "Person", "name": "Maya Okafor", "url": live_server.url + "/authors/maya-okafor/"},
-        {"@type": "Person", "name": "Tomas Lind", "url": live_server.url + "/authors/tomas-lind/"},
+        {"@type": "Person", "name": "Maya Okafor", "url": live_site.url + "/authors/maya-okafor/"},
+        {"@type": "Person", "name": "Tomas Lind", "url": live_site.url + "/authors/tomas-lind/"},
     ]
     publisher = article["publisher"]
     assert publisher["@type"] == "Organization" and publisher["name"] == "Newsportal"
-    assert publisher["logo"]["url"] == live_server.url + "/static/icons/logo.png"
+    assert publisher["logo"]["url"] == live_site.url + "/static/icons/logo.png"
     [image] = article["image"]
-    assert image["url"].startswith(live_server.url + "/media/") and image["url"].endswith("-1600.jpg")
+    assert image["url"].startswith(live_site.url + "/media/") and image["url"].endswith("-1600.jpg")
     assert (image["width"], image["height"]) == (1600, 900)
     with urllib.request.urlopen(publisher["logo"]["url"]) as logo:  # noqa: S310 - the test server on loopback
         assert logo.headers["Content-Type"] == "image/png"
 
     [trail] = found["BreadcrumbList"]
     assert [(item["position"], item["name"], item["item"]) for item in trail["itemListElement"]] == [
-        (1, "Newsportal", live_server.url + "/"),
-        (2, "World News", live_server.url + "/world-news/"),
+        (1, "Newsportal", live_site.url + "/"),
+        (2, "World News", live_site.url + "/world-news/"),
         (3, "Harbour cranes return", url),
     ]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_home_and_category_structured_data(live_server, newsroom):
-    home, _ = validators.structured_data(get_html(live_server.url + "/"), live_server.url + "/")
+def test_home_and_category_structured_data(live_site, newsroom):
+    home, _ = validators.structured_data(get_html(live_site.url + "/"), live_site.url + "/")
     [site] = home["WebSite"]
     action = site["potentialAction"]
     assert action["@type"] == "SearchAction"
-    assert action["target"]["urlTemplate"] == live_server.url + "/search/?q={search_term_string}"
+    assert action["target"]["urlTemplate"] == live_site.url + "/search/?q={search_term_string}"
     assert action["query-input"] == "required name=search_term_string"
-    category, _ = validators.structured_data(get_html(live_server.url + "/sport/"), live_server.url + "/sport/")
+    category, _ = validators.structured_data(get_html(live_site.url + "/sport/"), live_site.url + "/sport/")
     assert [item["name"] for item in category["BreadcrumbList"][0]["itemListElement"]] == ["Newsportal", "Sport"]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_credit_line_story_and_markup_in_headlines(live_server, newsroom):
+def test_credit_line_story_and_markup_in_headlines(live_site, newsroom):
     tricky = newsroom["tricky"]
-    url = live_server.url + tricky.get_absolute_url()
+    url = live_site.url + tricky.get_absolute_url()
     html = get_html(url)
     found, opengraph = validators.structured_data(html, url)
     [article] = found["NewsArticle"]
@@ -87,7 +87,7 @@ def test_credit_line_story_and_markup_in_headlines(live_server, newsroom):
     # extruct reads the same cards a social network would.
     [card] = opengraph
     assert card["og:title"] == tricky.title and card["@type"] == "article"
-    assert card["og:url"] == url and card["og:image"] == live_server.url + "/static/icons/logo.png"
+    assert card["og:url"] == url and card["og:image"] == live_site.url + "/static/icons/logo.png"
 
 
 def test_json_ld_escapes_what_could_close_the_element():

@@ -26,12 +26,12 @@ def locations(xml):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_index_and_every_sitemap_it_lists_are_valid(live_server, newsroom, npm_validators):
-    index = fetch(live_server.url + "/sitemap.xml")
+def test_index_and_every_sitemap_it_lists_are_valid(live_site, newsroom, npm_validators):
+    index = fetch(live_site.url + "/sitemap.xml")
     listed = validators.sitemap_package_parse(index, index=True)  # the index: the sitemap package's parser
     sections = [item["url"] for item in listed]
     assert sections == [
-        f"{live_server.url}/sitemaps/{name}.xml" for name in ("articles", "categories", "authors", "pages")
+        f"{live_site.url}/sitemaps/{name}.xml" for name in ("articles", "categories", "authors", "pages")
     ]
     assert all(item.get("lastmod") for item in listed)
     urls = []
@@ -42,23 +42,23 @@ def test_index_and_every_sitemap_it_lists_are_valid(live_server, newsroom, npm_v
         urls += locations(xml)
     lead, tricky, old = newsroom["lead"], newsroom["tricky"], newsroom["old"]
     for article in (lead, tricky, old):
-        assert live_server.url + article.get_absolute_url() in urls
+        assert live_site.url + article.get_absolute_url() in urls
     for hidden in newsroom["hidden"]:
-        assert live_server.url + hidden.get_absolute_url() not in urls
+        assert live_site.url + hidden.get_absolute_url() not in urls
     for path in ("/", "/authors/", "/corrections/", "/world-news/", "/sport/", "/authors/maya-okafor/"):
-        assert live_server.url + path in urls
+        assert live_site.url + path in urls
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_news_sitemap_is_valid_and_lists_the_last_two_days(live_server, newsroom, npm_validators):
-    xml = fetch(live_server.url + "/news-sitemap.xml")
+def test_news_sitemap_is_valid_and_lists_the_last_two_days(live_site, newsroom, npm_validators):
+    xml = fetch(live_site.url + "/news-sitemap.xml")
     # The sitemaps.org part against the XSD; the news: extension (whose schema npm does not ship) by the parser.
     assert validators.xsd_errors(xml, without_namespace=validators.NEWS_NS) == []
     items = validators.sitemap_package_parse(xml)
     by_url = {item["url"]: item["news"] for item in items}
     lead, tricky = newsroom["lead"], newsroom["tricky"]
-    assert set(by_url) == {live_server.url + lead.get_absolute_url(), live_server.url + tricky.get_absolute_url()}
-    news = by_url[live_server.url + tricky.get_absolute_url()]
+    assert set(by_url) == {live_site.url + lead.get_absolute_url(), live_site.url + tricky.get_absolute_url()}
+    news = by_url[live_site.url + tricky.get_absolute_url()]
     assert news["publication"] == {"name": "Newsportal", "language": "en"}
     assert news["title"] == tricky.title
     assert news["publication_date"] == tricky.published_at.isoformat(timespec="seconds")

@@ -63,6 +63,7 @@ def mail(settings):
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.SITE_URL = SITE
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "news.example.com"]
     settings.DEFAULT_FROM_EMAIL = "newsroom@example.com"
     yield inbox
     controller.stop()

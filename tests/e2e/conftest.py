@@ -159,6 +159,8 @@ def site(browser, live_server, settings, django_db_serialized_rollback):
     # A browser fills the form in well under the anti-bot minimum and posts more than a reader's allowance.
     settings.COMMENTS_MIN_FORM_SECONDS = 0
     settings.COMMENTS_RATE_LIMIT = 1000
+    settings.SITE_URL = live_server.url  # the pages' canonical links and cards point at the server under test
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
     call_command("demo", force=True, stdout=StringIO())
     log = BrowserLog()
     live = Site(url=live_server.url, browser=browser, log=log)

@@ -478,6 +478,29 @@ def test_the_view_sees_only_the_parameters_of_its_key(client, site, settings):
     assert "secret-newsletter" not in page  # pagination links and canonical URLs do not carry it to others
 
 
+def test_every_host_the_site_answers_to_shares_one_page_built_on_site_url(client, site, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1", "news.example.com"]
+    settings.SITE_URL = "https://news.example.com"
+    url = site["story"].get_absolute_url()
+    first = client.get(url, HTTP_HOST="127.0.0.1:6666")
+    assert first["X-Cache"] == "MISS"
+    page = first.content.decode()
+    assert f'<link rel="canonical" href="https://news.example.com{url}">' in page
+    assert "127.0.0.1" not in page and "6666" not in page
+    for host in ("LOCALHOST.", "localhost:8000", "testserver", "127.0.0.1"):
+        again = client.get(url, HTTP_HOST=host)
+        assert again["X-Cache"] == "HIT" and again.content == first.content, host
+    assert client.get(url, HTTP_HOST="evil.example").status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/robots.txt", "/sitemap.xml", "/sitemaps/articles.xml", "/feeds/rss/"])
+def test_robots_sitemaps_and_feeds_link_to_site_url_whatever_the_host(client, site, settings, path):
+    settings.ALLOWED_HOSTS = ["testserver", "localhost", "news.example.com"]
+    settings.SITE_URL = "https://news.example.com"
+    body = client.get(path, HTTP_HOST="localhost:6666").content.decode()
+    assert "https://news.example.com/" in body and "localhost" not in body
+
+
 # --- Compressed and complete -----------------------------------------------------------------------------------
 
 

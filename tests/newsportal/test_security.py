@@ -76,6 +76,7 @@ def production_env(**overrides):
         "DEBUG": "false",
         "SECRET_KEY": "a-real-production-secret-" + "x7Qp2LmZ9vRt4WyKb8NcFd3Hs6Jg1" * 2,
         "ALLOWED_HOSTS": "news.example.com",
+        "SITE_URL": "https://news.example.com",
         "DATABASE_URL": "sqlite:////tmp/newsportal-deploy-check.sqlite3",
     }
     return env | overrides
