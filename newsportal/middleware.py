@@ -6,7 +6,7 @@ from csp.constants import HEADER
 from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.template import loader
@@ -34,6 +34,10 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         outages.down("database", exception)
+        # The connection may be cut or half-open: drop it, so the next request connects afresh.
+        for database in connections.all(initialized_only=True):
+            if not database.in_atomic_block:
+                database.close()
         return unavailable()
 
 

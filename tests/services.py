@@ -1,8 +1,8 @@
 """Tests that need a real PostgreSQL or Redis: loudly skipped on a laptop without them, failures in CI.
 
-A silent skip in CI would hide a regression, so `.ci/run` sets `REDIS_REQUIRED=1` in both passes and
-`POSTGRES_REQUIRED=1` in the PostgreSQL pass; there a missing service fails the test instead. Elsewhere the
-skipped tests are counted and named in one line at the end of the run (see `tests/conftest.py`).
+A silent skip in CI would hide a regression, so `.ci/run` sets `REDIS_REQUIRED=1` and `NGINX_REQUIRED=1` in
+both passes and `POSTGRES_REQUIRED=1` in the PostgreSQL pass; there a missing service fails the test instead.
+Elsewhere the skipped tests are counted and named in one line at the end of the run (see `tests/conftest.py`).
 """
 
 import os
@@ -11,7 +11,11 @@ import pytest
 from django.db import connection
 
 SKIPPED = pytest.StashKey[dict]()
-LABELS = {"POSTGRES": "POSTGRESQL-ONLY TESTS SKIPPED", "REDIS": "REDIS TESTS SKIPPED"}
+LABELS = {
+    "POSTGRES": "POSTGRESQL-ONLY TESTS SKIPPED",
+    "REDIS": "REDIS TESTS SKIPPED",
+    "NGINX": "PRODUCTION TOPOLOGY TESTS SKIPPED",
+}
 
 
 def required(service):

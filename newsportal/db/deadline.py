@@ -110,7 +110,12 @@ def query_deadline(connection):
     if not seconds or raw is None or not getattr(_serving, "active", False):
         yield
         return
-    with watchdog.guard(raw.fileno(), seconds):
+    try:
+        fd = raw.fileno()
+    except Exception:  # noqa: BLE001 - a lost connection: the query fails at once, no deadline needed
+        yield
+        return
+    with watchdog.guard(fd, seconds):
         yield
 
 
