@@ -1,9 +1,11 @@
-"""Settings for Newsportal, read from the environment (and `.env` when present).
+"""Settings for Newsportal, read from the environment (and `.env` when present; `NEWSPORTAL_ENV_FILE` names another
+file, or none when empty).
 
 With nothing set the site runs on SQLite, local-memory cache, console e-mail and local media files.
 Production sets at least SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; `.env.example` lists every variable.
 """
 
+import os
 import secrets
 from pathlib import Path
 
@@ -13,8 +15,9 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-if (BASE_DIR / ".env").is_file():
-    environ.Env.read_env(BASE_DIR / ".env")
+ENV_FILE = os.environ.get("NEWSPORTAL_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE and Path(ENV_FILE).is_file():
+    environ.Env.read_env(ENV_FILE)
 
 # --- Core -----------------------------------------------------------------------------------------
 

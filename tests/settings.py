@@ -1,9 +1,21 @@
-"""Settings for the test suite: production settings with fast, hermetic overrides."""
+"""Settings for the test suite: production settings with fast, hermetic overrides.
+
+Hermetic: neither the developer's `.env` nor their shell's variables change what the tests see. Every variable
+the site reads is dropped before the settings load, so each setting takes its documented default, except the
+two that choose the services of CI's two passes (DATABASE_URL, REDIS_URL).
+"""
 
 import os
+import re
+from pathlib import Path
 
-os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-used-anywhere-else")
-os.environ.setdefault("SITE_URL", "http://testserver")
+SERVICES = {"DATABASE_URL", "REDIS_URL"}
+_source = (Path(__file__).resolve().parents[1] / "newsportal" / "settings.py").read_text()
+for _name in set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', _source)) - SERVICES:
+    os.environ.pop(_name, None)
+os.environ["NEWSPORTAL_ENV_FILE"] = ""  # no .env: also for the commands and servers the tests start
+os.environ["SECRET_KEY"] = "tests-only-secret-key-not-used-anywhere-else"
+os.environ["SITE_URL"] = "http://testserver"
 
 from newsportal.settings import *  # noqa: E402, F403
 

@@ -67,6 +67,7 @@ def topology(request):
     run_dir.chmod(0o755)
     http_port, https_port = free_port(), free_port()
     environment = {
+        "NEWSPORTAL_ENV_FILE": "",  # the developer's .env must not change the deployment under test
         "PATH": os.environ["PATH"] + ":/usr/sbin",
         "HOME": str(run_dir),
         "RUN_DIR": str(run_dir),

@@ -95,6 +95,7 @@ def static_root(tmp_path_factory):
     """Collect the static files once, as a release does: production settings serve hashed names only."""
     root = tmp_path_factory.mktemp("static")
     environment = {"PATH": os.environ["PATH"], "DEBUG": "false", "SECRET_KEY": "static", "STATIC_ROOT": str(root)}
+    environment["NEWSPORTAL_ENV_FILE"] = ""
     environment["SITE_URL"] = "http://127.0.0.1"
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=environment, check=True
@@ -106,6 +107,7 @@ def static_root(tmp_path_factory):
 def deployment(request, tmp_path, static_root):
     environment = {
         "STATIC_ROOT": str(static_root),
+        "NEWSPORTAL_ENV_FILE": "",  # the developer's .env must not change the deployment under test
         "PATH": os.environ["PATH"],
         "HOME": str(tmp_path),
         "DEBUG": "false",
