@@ -9,7 +9,6 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +18,7 @@ from newsportal.params import positive_int
 
 from . import publishing, revisions, services
 from .forms import ArticleAdminForm, AuthorAdminForm, BylineFormSet
-from .models import Article, Author, Byline, Category, Correction
+from .models import FAR_FUTURE, Article, Author, Byline, Category, Correction
 
 
 @admin.register(Category)
@@ -111,17 +110,15 @@ class StateFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
-        published = queryset.filter(status=Article.Status.PUBLISHED)
         match self.value():
             case "live":
-                return published.filter(published_at__lte=now)
+                return queryset.live()
             case "scheduled":
-                return published.filter(published_at__gt=now)
+                return queryset.scheduled()
             case "far-future":
-                return published.filter(published_at__gt=now + publishing.FAR_FUTURE)
+                return queryset.far_future()
             case "draft":
-                return queryset.filter(status=Article.Status.DRAFT)
+                return queryset.drafts()
         return queryset
 
 
@@ -220,7 +217,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 % {
                     "title": article.title,
                     "when": publishing.describe_time(article.published_at),
-                    "days": publishing.FAR_FUTURE.days,
+                    "days": FAR_FUTURE.days,
                 },
             )
 
@@ -254,7 +251,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Publish selected articles now"), permissions=["change"])
     def publish_now(self, request, queryset):
         published, refused = 0, []
-        for article in queryset.exclude(status=Article.Status.PUBLISHED, published_at__lte=timezone.now()):
+        for article in queryset.exclude(pk__in=queryset.live().values("pk")):
             try:
                 services.article_publish(article=article, user=request.user)
                 published += 1

@@ -1,11 +1,10 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import JSONField, Subquery
+from django.db.models import Subquery
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject, cached_property
 
-from .aggregates import JSONRow
 from .models import Article, Category
 
 
@@ -18,24 +17,28 @@ class BreakingStory:
 class SiteChrome:
     """What every page shows around its content: the section navigation and the breaking-news banner.
 
-    Both come from one query, run only when a template first uses either (error pages use neither), so every
-    reader page keeps its fixed query budget. The banner rides along as a JSON sub-select on the categories.
+    Both come from one query, run only when a template first uses either (error pages use neither): the banner's
+    headline and address ride along on the categories as three scalar sub-selects, which the database runs once.
     """
 
     @cached_property
     def categories(self):
-        banner = Article.objects.breaking().values(data=JSONRow(title="title", slug="slug", category="category__slug"))[
-            :1
-        ]
-        return list(Category.objects.only("name", "slug").annotate(breaking=Subquery(banner, output_field=JSONField())))
+        banner = Article.objects.breaking()
+        return list(
+            Category.objects.only("name", "slug").annotate(
+                breaking_title=Subquery(banner.values("title")[:1]),
+                breaking_slug=Subquery(banner.values("slug")[:1]),
+                breaking_category=Subquery(banner.values("category__slug")[:1]),
+            )
+        )
 
     @cached_property
     def breaking(self):
-        row = self.categories[0].breaking if self.categories else None
-        if not row:
+        first = self.categories[0] if self.categories else None
+        if first is None or not first.breaking_slug:
             return None
-        url = reverse("articles:article", kwargs={"category": row["category"], "slug": row["slug"]})
-        return BreakingStory(title=row["title"], url=url)
+        url = reverse("articles:article", kwargs={"category": first.breaking_category, "slug": first.breaking_slug})
+        return BreakingStory(title=first.breaking_title, url=url)
 
 
 def site(request):

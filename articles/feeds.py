@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from .metadata import modified
 from .models import Article, Category
 
 FEED_SIZE = 30
@@ -58,7 +57,7 @@ class LatestArticlesFeed(Feed):
         return settings.SITE_NAME
 
     def articles(self):
-        return Article.objects.published().select_related("category").with_credits().defer("body", "body_html")
+        return Article.objects.live().select_related("category").with_credits().defer("body", "body_html")
 
     def items(self):
         return self.articles()[:FEED_SIZE]
@@ -76,7 +75,7 @@ class LatestArticlesFeed(Feed):
         return article.published_at
 
     def item_updateddate(self, article):
-        return modified(article)
+        return article.modified_at
 
     def item_categories(self, article):
         return [article.category.name]

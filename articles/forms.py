@@ -1,6 +1,4 @@
 from django import forms
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from . import images, publishing
 from .models import Article
@@ -30,24 +28,20 @@ class ArticleAdminForm(forms.ModelForm):
         field_classes = {"image": CleanImageField}
 
     def clean(self):
-        """Publish now when an editor publishes without a time; run the editors' checks before publishing."""
+        """Report the editors' checks (`publishing` decides them); publish now when published without a time."""
         cleaned = super().clean()
-        image = cleaned.get("image")
-        if image and not (cleaned.get("image_alt") or "").strip():
-            self.add_error("image_alt", _("Describe the lead image for readers who cannot see it."))
+        image = {"has_image": bool(cleaned.get("image")), "image_alt": cleaned.get("image_alt", "")}
+        problems = publishing.image_problems(**image)
         if cleaned.get("status") == Article.Status.PUBLISHED:
             if not cleaned.get("published_at"):
-                # Whole seconds, as the form shows them: saving the form again then changes nothing.
-                cleaned["published_at"] = timezone.now().replace(microsecond=0)
+                cleaned["published_at"] = publishing.publish_time()
+            # The authors are an inline: BylineFormSet reports them.
             problems = publishing.publication_problems(
-                standfirst=cleaned.get("standfirst", ""),
-                has_image=bool(image),
-                image_alt=cleaned.get("image_alt", ""),
-                has_byline=True,  # the authors are an inline: BylineFormSet checks them
+                standfirst=cleaned.get("standfirst", ""), has_byline=True, **image
             )
-            for field, message in problems.items():
-                if field in self.fields and field not in self.errors:
-                    self.add_error(field, message)
+        for field, message in problems.items():
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
         if cleaned.get("is_breaking") is False and cleaned.get("breaking_until"):
             cleaned["breaking_until"] = None
         return cleaned
@@ -67,7 +61,7 @@ class BylineFormSet(forms.BaseInlineFormSet):
             if form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE", False) and not form.errors
         ]
         if not named:
-            raise forms.ValidationError(_("Add at least one author (or a credit line) before publishing."))
+            raise forms.ValidationError(publishing.byline_problem())
 
 
 class AuthorAdminForm(forms.ModelForm):

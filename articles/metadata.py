@@ -45,11 +45,6 @@ def isotime(moment):
     return moment.isoformat(timespec="seconds") if moment else None
 
 
-def modified(article):
-    """Return when the story last changed: an edit or a note, and never before it was published."""
-    return max(moment for moment in (article.published_at, article.updated_at, article.last_noted_at) if moment)
-
-
 def logo(request):
     return {"url": request.build_absolute_uri(static(LOGO)), "width": LOGO_SIZE, "height": LOGO_SIZE, "alt": ""}
 
@@ -99,7 +94,7 @@ def news_article(request, article):
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "datePublished": isotime(article.published_at),
-        "dateModified": isotime(modified(article)) if article.published_at else None,
+        "dateModified": isotime(article.modified_at) if article.published_at else None,
         "author": authors(request, article),
         "publisher": publisher(request),
         "articleSection": article.category.name,

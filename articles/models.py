@@ -1,18 +1,16 @@
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .aggregates import JSONList, JSONRow
 from .search import full_text, substring
 
 # Top-level URL names that a category slug would shadow.
@@ -129,18 +127,30 @@ class Byline(models.Model):
         return str(self.author)
 
 
-def _aware(value):
-    """Turn a time read back from JSON (ISO text; naive UTC on SQLite) into an aware datetime."""
-    moment = parse_datetime(value) if isinstance(value, str) else value
-    if moment is not None and timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, UTC)
-    return moment
+# A publication time further ahead than this is most likely a typo (a wrong year or month): editors are warned.
+FAR_FUTURE = timedelta(days=30)
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
+    """Where an article stands: live (readers see it), scheduled (published, its time still to come) or a draft.
+
+    These four methods and `Article.publication_state()` are the one definition of it, in SQL and in Python.
+    """
+
+    def live(self):
         """Return the articles a reader may see: published, and their publication time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        """Return the articles published for a time still to come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def drafts(self):
+        return self.filter(status=Article.Status.DRAFT)
+
+    def far_future(self):
+        """Return the scheduled articles whose time is so far ahead that it is probably a mistake."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now() + FAR_FUTURE)
 
     def teasers(self):
         """Load what a list item shows (headline, teaser, time, category label, image) in the same query."""
@@ -157,13 +167,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def fresh(self, hours=48):
         """Return the published articles of the last `hours` hours, newest first: what Google News takes."""
-        return self.published().filter(published_at__gte=timezone.now() - timedelta(hours=hours))
+        return self.live().filter(published_at__gte=timezone.now() - timedelta(hours=hours))
 
     def breaking(self):
         """Return the live stories marked breaking whose banner has not expired, newest first."""
         now = timezone.now()
         return (
-            self.published()
+            self.live()
             .filter(is_breaking=True)
             .filter(Q(breaking_until__isnull=True) | Q(breaking_until__gt=now))
             .order_by("-published_at", "-pk")
@@ -172,7 +182,7 @@ class ArticleQuerySet(models.QuerySet):
     def shown_on_every_page(self):
         """Return the live stories that appear on every page: the newest ones (Read next lists them under every
         other story) and the one the breaking-news banner links to."""
-        newest = self.published().order_by("-published_at", "-pk").values("pk")[: settings.READ_NEXT_SIZE + 1]
+        newest = self.live().order_by("-published_at", "-pk").values("pk")[: settings.READ_NEXT_SIZE + 1]
         banner = self.breaking().values("pk")[:1]
         return self.filter(Q(pk__in=newest) | Q(pk__in=banner))
 
@@ -180,31 +190,21 @@ class ArticleQuerySet(models.QuerySet):
         """Return the stories pinned to the home page: the lead and the top-story slots."""
         return self.filter(Q(is_featured=True) | Q(top_story_rank__isnull=False))
 
-    def with_credits(self):
-        """Load the byline authors and the correction notes in the article's own query (JSON sub-selects).
+    def with_last_note(self):
+        """Annotate when each article's newest note was added, for `Article.modified_at` without loading the notes."""
+        return self.annotate(last_note_at=models.Max("corrections__created_at"))
 
-        The article page has a fixed query budget; two prefetches would break it, so the authors and notes
-        come back as JSON arrays in the same row and `Article.credited_authors` / `Article.notes` read them.
-        """
-        authors = (
-            Byline.objects.filter(article=OuterRef("pk"))
-            .values("article")
-            .annotate(
-                data=JSONList(
-                    JSONRow(id=F("author_id"), name=F("author__name"), slug=F("author__slug"), position=F("position"))
-                )
-            )
-            .values("data")
-        )
-        notes = (
-            Correction.objects.filter(article=OuterRef("pk"))
-            .values("article")
-            .annotate(data=JSONList(JSONRow(id=F("pk"), kind=F("kind"), text=F("text"), created_at=F("created_at"))))
-            .values("data")
-        )
-        return self.annotate(
-            authors_data=Subquery(authors, output_field=models.JSONField()),
-            notes_data=Subquery(notes, output_field=models.JSONField()),
+    def with_credits(self):
+        """Load the byline authors (in byline order) and the correction notes (oldest first): two prefetches."""
+        return self.prefetch_related(
+            Prefetch(
+                "bylines",
+                queryset=Byline.objects.select_related("author").only(
+                    "article_id", "position", "author__name", "author__slug"
+                ),
+                to_attr="credits",
+            ),
+            Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "pk"), to_attr="loaded_notes"),
         )
 
 
@@ -346,51 +346,57 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:article", kwargs={"category": self.category.slug, "slug": self.slug})
 
+    def publication_state(self, now=None):
+        """Return "live", "scheduled" or "draft", as `ArticleQuerySet.live/scheduled/drafts` decide it in SQL."""
+        if self.status != self.Status.PUBLISHED:
+            return "draft"
+        if self.published_at is not None and self.published_at > (now or timezone.now()):
+            return "scheduled"
+        return "live"
+
     @property
     def is_scheduled(self):
-        """Tell whether the article is published but its time has not come yet."""
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at > timezone.now()
-        )
+        return self.publication_state() == "scheduled"
 
     @property
     def is_live(self):
-        return self.status == self.Status.PUBLISHED and not self.is_scheduled
+        return self.publication_state() == "live"
 
     @cached_property
     def credited_authors(self):
-        """Return the authors in byline order, from `with_credits()` when the query loaded them."""
-        if not hasattr(self, "authors_data"):
-            return list(Author.objects.filter(bylines__article=self).order_by("bylines__position", "bylines__pk"))
-        rows = sorted(self.authors_data or [], key=lambda row: (row["position"], row["id"]))
-        return [Author(pk=row["id"], name=row["name"], slug=row["slug"]) for row in rows]
+        """Return the authors in byline order (prefetched by `with_credits()`, else one query)."""
+        if hasattr(self, "credits"):
+            return [byline.author for byline in self.credits]  # Byline's ordering: position, pk
+        return list(Author.objects.filter(bylines__article=self).order_by("bylines__position", "bylines__pk"))
 
     @cached_property
     def notes(self):
-        """Return the corrections and updates, oldest first, from `with_credits()` when the query loaded them."""
-        if not hasattr(self, "notes_data"):
-            return list(self.corrections.all())
-        notes = [
-            Correction(
-                pk=row["id"], article=self, kind=row["kind"], text=row["text"], created_at=_aware(row["created_at"])
-            )
-            for row in self.notes_data or []
-        ]
-        return sorted(notes, key=lambda note: (note.created_at, note.pk))
+        """Return the corrections and updates, oldest first (prefetched by `with_credits()`, else one query)."""
+        return (
+            self.loaded_notes if hasattr(self, "loaded_notes") else list(self.corrections.order_by("created_at", "pk"))
+        )
 
     @property
     def last_noted_at(self):
         """Return the time of the newest correction or update: the “Updated 14:05” at the top of the story."""
+        if "last_note_at" in self.__dict__:  # annotated by `with_last_note()`
+            return self.last_note_at
         return self.notes[-1].created_at if self.notes else None
+
+    @property
+    def modified_at(self):
+        """Return when the story last changed: an edit or a note, and never before it was published.
+
+        The one definition of "last modified": JSON-LD's dateModified, the feeds' updated and the sitemaps' lastmod.
+        """
+        return max(moment for moment in (self.published_at, self.updated_at, self.last_noted_at) if moment)
 
 
 class CorrectionQuerySet(models.QuerySet):
     def public(self):
         """Return the corrections readers see on /corrections/: those of published articles, newest first."""
         return (
-            self.filter(kind=Correction.Kind.CORRECTION, article__in=Article.objects.published())
+            self.filter(kind=Correction.Kind.CORRECTION, article__in=Article.objects.live())
             .select_related("article__category")
             .defer("article__body", "article__body_html")
             .order_by("-created_at", "-pk")

@@ -1,6 +1,6 @@
 """Editorial rules: what an article needs before it may be published, and how its state reads in the admin.
 
-Scheduling is a query (`Article.objects.published()` compares `published_at` with now), so nothing here runs on a
+Scheduling is a query (`Article.objects.live()` compares `published_at` with now), so nothing here runs on a
 timer; these rules only decide what editors are told.
 """
 
@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
+from .models import FAR_FUTURE
+
 # Read next, teasers and search results show the standfirst in full; longer ones get cut off mid-sentence.
 STANDFIRST_LIMIT = 160
-# A publication time further ahead than this is most likely a typo (a wrong year or month): warn about it.
-FAR_FUTURE = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -25,9 +25,25 @@ class State:
     level: str  # "live", "scheduled", "draft" or "warning"
 
 
+def publish_time():
+    """Return the time "publish now" means: now, in whole seconds (as forms show them, so a resave changes nothing)."""
+    return timezone.now().replace(microsecond=0)
+
+
+def image_problems(*, has_image: bool, image_alt: str) -> dict[str, str]:
+    """Return what an article's lead image lacks, whether or not it is being published."""
+    if has_image and not (image_alt or "").strip():
+        return {"image_alt": _("Describe the lead image for readers who cannot see it.")}
+    return {}
+
+
+def byline_problem() -> str:
+    return _("Add at least one author (or a credit line) before publishing.")
+
+
 def publication_problems(*, standfirst: str, has_image: bool, image_alt: str, has_byline: bool) -> dict[str, str]:
     """Return what stops an article from being published, as {field name: message for the editor}."""
-    problems = {}
+    problems = image_problems(has_image=has_image, image_alt=image_alt)
     standfirst = (standfirst or "").strip()
     if not standfirst:
         problems["standfirst"] = _(
@@ -37,10 +53,8 @@ def publication_problems(*, standfirst: str, has_image: bool, image_alt: str, ha
         problems["standfirst"] = _(
             "The standfirst has %(length)d characters; Read next shows at most %(limit)d. Shorten it before publishing."
         ) % {"length": len(standfirst), "limit": STANDFIRST_LIMIT}
-    if has_image and not (image_alt or "").strip():
-        problems["image_alt"] = _("Describe the lead image for readers who cannot see it.")
     if not has_byline:
-        problems["authors"] = _("Add at least one author (or a credit line) before publishing.")
+        problems["authors"] = byline_problem()
     return problems
 
 
@@ -74,11 +88,13 @@ def describe_time(moment, now=None) -> str:
 def state(article, now=None) -> State:
     """Return the admin state of an article: Live, Scheduled for …, Draft, or a far-future warning."""
     now = now or timezone.now()
-    if article.status == article.Status.DRAFT:
-        return State(_("Draft"), "draft")
-    if article.published_at is not None and article.published_at > now:
-        when = describe_time(article.published_at, now)
-        if is_far_future(article.published_at, now):
-            return State(_("Scheduled for %(when)s: far in the future, check the date") % {"when": when}, "warning")
-        return State(_("Scheduled for %(when)s") % {"when": when}, "scheduled")
+    match article.publication_state(now):
+        case "draft":
+            return State(_("Draft"), "draft")
+        case "scheduled":
+            when = describe_time(article.published_at, now)
+            if is_far_future(article.published_at, now):
+                message = _("Scheduled for %(when)s: far in the future, check the date")
+                return State(message % {"when": when}, "warning")
+            return State(_("Scheduled for %(when)s") % {"when": when}, "scheduled")
     return State(_("Live"), "live")

@@ -33,8 +33,12 @@ COMPARED_FIELDS = [
     ("published_at", _("Publication time")),
 ]
 PLAIN_FIELDS = ("title", "standfirst", "body", "byline", "image_alt", "image_caption", "image_credit", "slug")
-# What `services.article_restore` brings back (the rest stays as it is now).
-RESTORED = {"title", "standfirst", "body", "authors", "byline", "image", "image_alt", "image_caption", "image_credit"}
+# What restoring a revision brings back (`services.article_restore`): the story as written, with its authors and
+# lead image. Publication state, slug (the URL), category and curation stay as they are now, so restoring an old
+# text never unpublishes or moves a live story.
+RESTORED_FIELDS = ("title", "standfirst", "body", "byline", "image", "image_alt", "image_caption", "image_credit")
+IMAGE_DETAILS = ("image_width", "image_height", "image_renditions")  # stored beside the image, restored with it
+RESTORED = {*RESTORED_FIELDS, "authors"}
 _WORDS = re.compile(r"\s+|[^\s]+")
 
 

@@ -19,25 +19,10 @@ from django.utils.translation import gettext as _
 
 from newsportal import pagecache
 
-from . import images, publishing
+from . import images, publishing, revisions
 from .models import ARTICLE_HISTORY, Article, Author, Byline, Category
 from .richtext import render_markdown
 
-# What restoring a revision brings back: the story as written. Publication state, slug (the URL), category and
-# curation stay as they are now, so restoring an old text never unpublishes or moves a live story.
-RESTORED_FIELDS = (
-    "title",
-    "standfirst",
-    "body",
-    "byline",
-    "image",
-    "image_width",
-    "image_height",
-    "image_renditions",
-    "image_alt",
-    "image_caption",
-    "image_credit",
-)
 AUTHOR_PHOTO_WIDTHS = (240, 480)
 
 
@@ -86,7 +71,7 @@ def _reach(pk: int | None) -> tuple[str, bool, bool] | None:
     return (
         Article.objects.filter(pk=pk)
         .annotate(
-            live=Exists(Article.objects.published().filter(pk=OuterRef("pk"))),
+            live=Exists(Article.objects.live().filter(pk=OuterRef("pk"))),
             everywhere=Exists(Article.objects.shown_on_every_page().filter(pk=OuterRef("pk"))),
         )
         .values_list("slug", "live", "everywhere")
@@ -148,7 +133,7 @@ def article_publish(*, article: Article, user=None, when: datetime | None = None
     if problems:
         raise ValidationError(list(problems.values()))
     article.status = Article.Status.PUBLISHED
-    article.published_at = when or timezone.now().replace(microsecond=0)
+    article.published_at = when or publishing.publish_time()
     return article_save(article=article, user=user, reason=_("Published"))
 
 
@@ -161,7 +146,7 @@ def article_unpublish(*, article: Article, user=None) -> Article:
 @transaction.atomic
 def article_restore(*, article: Article, revision, user=None) -> Article:
     """Bring back the text, lead image and authors of an earlier revision, recorded as a new revision."""
-    for name in RESTORED_FIELDS:
+    for name in (*revisions.RESTORED_FIELDS, *revisions.IMAGE_DETAILS):
         setattr(article, name, getattr(revision, name))
     rows = list(revision.authors.order_by("position", "pk").values_list("author_id", "position"))
     known = set(Author.objects.filter(pk__in=[author_id for author_id, _ in rows]).values_list("pk", flat=True))
@@ -195,7 +180,7 @@ def author_delete(*, author: Author) -> None:
 
 
 def _author_pages_changed(author: Author) -> None:
-    credited = Article.objects.published().filter(bylines__author=author).values_list("slug", flat=True)
+    credited = Article.objects.live().filter(bylines__author=author).values_list("slug", flat=True)
     pagecache.content_changed(*credited)
 
 

@@ -26,26 +26,28 @@ def newest_story(articles):
 class ArticleSitemap(Sitemap):
     def items(self):
         return (
-            Article.objects.published()
+            Article.objects.live()
             .select_related("category")
             .only("slug", "published_at", "updated_at", "category__slug")
+            .with_last_note()
             .order_by("-published_at", "-pk")
         )
 
     def lastmod(self, article):
-        """Return when the story last changed; an edit saved before it went out counts as its publication."""
-        return newest(article.published_at, article.updated_at)
+        return article.modified_at
 
     def get_latest_lastmod(self):
-        times = Article.objects.published().aggregate(published=Max("published_at"), updated=Max("updated_at"))
-        return newest(times["published"], times["updated"])
+        live = Article.objects.live()
+        times = live.aggregate(published=Max("published_at"), updated=Max("updated_at"))
+        noted = Correction.objects.filter(article__in=live).aggregate(noted=Max("created_at"))["noted"]
+        return newest(times["published"], times["updated"], noted)
 
 
 class CategorySitemap(Sitemap):
     """Categories with at least one published story; a category page changes when a story joins it."""
 
     def items(self):
-        latest = newest_story(Article.objects.published().filter(category=OuterRef("pk")))
+        latest = newest_story(Article.objects.live().filter(category=OuterRef("pk")))
         return (
             Category.objects.annotate(latest_story=latest)
             .filter(latest_story__isnull=False)
@@ -57,14 +59,14 @@ class CategorySitemap(Sitemap):
         return category.latest_story
 
     def get_latest_lastmod(self):
-        return Article.objects.published().aggregate(latest=Max("published_at"))["latest"]
+        return Article.objects.live().aggregate(latest=Max("published_at"))["latest"]
 
 
 class AuthorSitemap(Sitemap):
     """Author pages of writers with at least one published story."""
 
     def items(self):
-        theirs = Article.objects.published().filter(bylines__author=OuterRef("pk"))
+        theirs = Article.objects.live().filter(bylines__author=OuterRef("pk"))
         return (
             Author.objects.filter(Exists(theirs))
             .annotate(latest_story=newest_story(theirs))
@@ -76,7 +78,7 @@ class AuthorSitemap(Sitemap):
         return author.latest_story
 
     def get_latest_lastmod(self):
-        return Article.objects.published().filter(bylines__isnull=False).aggregate(latest=Max("published_at"))["latest"]
+        return Article.objects.live().filter(bylines__isnull=False).aggregate(latest=Max("published_at"))["latest"]
 
 
 class StaticSitemap(Sitemap):
@@ -96,7 +98,7 @@ class StaticSitemap(Sitemap):
         """Return the lastmod of the pages that have one (one query each, only once per sitemap)."""
         if not hasattr(self, "_times"):
             self._times = {
-                "articles:home": Article.objects.published().aggregate(latest=Max("published_at"))["latest"],
+                "articles:home": Article.objects.live().aggregate(latest=Max("published_at"))["latest"],
                 "articles:corrections": Correction.objects.public().aggregate(latest=Max("created_at"))["latest"],
             }
         return self._times

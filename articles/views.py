@@ -1,6 +1,6 @@
 """Reader pages (home, category, article, authors, corrections, search, Google News sitemap) and the staff preview.
 
-Reader pages read through `Article.objects.published()`. The preview is the one page that shows what readers
+Reader pages read through `Article.objects.live()`. The preview is the one page that shows what readers
 cannot see yet: staff only (everyone else gets 404), never cached, never indexed.
 """
 
@@ -32,7 +32,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         """Build lead, top stories, latest and sections from two queries: the pins and the newest stories."""
-        published = Article.objects.published().teasers()
+        published = Article.objects.live().teasers()
         pinned = list(published.pinned().order_by("-published_at", "-pk")[:HOME_PINNED_LIMIT])
         pool = list(published[:HOME_POOL_SIZE])
         lead = next((article for article in pinned if article.is_featured), pool[0] if pool else None)
@@ -69,7 +69,7 @@ class CategoryView(ListView):
 
     def get_queryset(self):
         self.category = get_object_or_404(Category, slug=self.kwargs["category"])
-        return Article.objects.published().teasers().filter(category=self.category)
+        return Article.objects.live().teasers().filter(category=self.category)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(category=self.category, current_category_slug=self.category.slug, **kwargs)
@@ -79,7 +79,7 @@ class ArticleView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("category").with_credits()
+        return Article.objects.live().select_related("category").with_credits()
 
     def get(self, request, *args, **kwargs):
         """Serve the article, or send the reader to its canonical URL when the category segment is wrong."""
@@ -140,7 +140,7 @@ class AuthorView(ListView):
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return Article.objects.published().teasers().filter(bylines__author=self.author)
+        return Article.objects.live().teasers().filter(bylines__author=self.author)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
@@ -172,7 +172,7 @@ class SearchView(ListView):
         self.query = clean_query(self.request.GET.get("q", ""))
         if not self.query:
             return Article.objects.none()
-        return Article.objects.published().teasers().search(self.query.text)
+        return Article.objects.live().teasers().search(self.query.text)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(query=self.query, noindex=True, **kwargs)

@@ -68,7 +68,7 @@ def main():
     options = parser.parse_args()
     interval = options.every or 1 / options.rate
     if options.newest:
-        targets = [Article.objects.published().select_related("category").first()]
+        targets = [Article.objects.live().select_related("category").first()]
     else:
         targets = articles_of(Path(options.paths).read_text().split())
     change = moderate if options.mode == "moderation" else edit

@@ -8,7 +8,7 @@
 echo "== the busy hour: 50 article pages in rotation while moderators and editors work"
 query "
 from articles.models import Article
-for article in Article.objects.published().select_related('category')[100:150]:
+for article in Article.objects.live().select_related('category')[100:150]:
     print(article.get_absolute_url())
 " >"$RUN/rotation.txt"
 mapfile -t rotation <"$RUN/rotation.txt"

@@ -33,7 +33,7 @@ WORKSPACE = "/admin/comments/comment/workspace/"
 
 def fill(pending):
     missing = pending - Comment.objects.queue().count()
-    articles = list(Article.objects.published().values_list("pk", flat=True)[:500])
+    articles = list(Article.objects.live().values_list("pk", flat=True)[:500])
     now = timezone.now()
     for start in range(0, max(0, missing), 5000):
         Comment.objects.bulk_create(

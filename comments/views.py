@@ -46,7 +46,7 @@ def reply_target(article, reply_to):
 @require_http_methods(["GET", "POST"])
 def comment_form(request, category, slug):
     """Show the comment form (GET) and take a submission (POST), then redirect (Post/Redirect/Get)."""
-    article = get_object_or_404(Article.objects.published().select_related("category"), slug=slug)
+    article = get_object_or_404(Article.objects.live().select_related("category"), slug=slug)
     if article.category.slug != category:
         return redirect("comments:form", category=article.category.slug, slug=article.slug, permanent=True)
     context = {"article": article, "noindex": True}

@@ -15,7 +15,7 @@ register = template.Library()
 @register.inclusion_tag("includes/read_next.html")
 def read_next(article, size=None):
     """Render the newest other published articles, newest first, in one query."""
-    items = Article.objects.published().teasers().exclude(pk=article.pk)[: size or settings.READ_NEXT_SIZE]
+    items = Article.objects.live().teasers().exclude(pk=article.pk)[: size or settings.READ_NEXT_SIZE]
     return {"items": items}
 
 
@@ -142,7 +142,7 @@ def article_meta(context, article):
         "image": image or metadata.logo(request),
         "large_image": image is not None,
         "article": article,
-        "modified": metadata.modified(article),
+        "modified": article.modified_at,
         "author_urls": [request.build_absolute_uri(author.get_absolute_url()) for author in article.credited_authors],
     }
 

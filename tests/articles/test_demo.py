@@ -23,11 +23,11 @@ def test_demo_is_idempotent_and_fills_every_page(client, settings, capsys):
     assert "password:" not in capsys.readouterr().out  # printed once only
 
     assert first[0] >= 5
-    assert Article.objects.published().count() >= 12
+    assert Article.objects.live().count() >= 12
     assert Article.objects.filter(status="draft").count() == 1
     assert sum(article.is_scheduled for article in Article.objects.all()) == 1
     html = client.get("/").content.decode()
-    story = Article.objects.published().first()
+    story = Article.objects.live().first()
     assert story.title.replace("&", "&amp;") in html
     article_html = client.get(story.get_absolute_url()).content.decode()
     assert "Read next" in article_html
@@ -47,7 +47,7 @@ def test_demo_shows_the_newsroom_tools(client, settings):
 
     home = client.get("/").content.decode()
     lead = home.split('aria-label="Lead story"')[1].split("</section>")[0]
-    pinned = Article.objects.published().get(is_featured=True)
+    pinned = Article.objects.live().get(is_featured=True)
     assert pinned.title in lead and 'aria-label="Breaking news"' in home
     author = Author.objects.get(slug="maya-okafor")
     assert author.photo and author.bio in client.get(author.get_absolute_url()).content.decode()

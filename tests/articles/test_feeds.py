@@ -85,7 +85,7 @@ def test_feeds_are_cached_for_everyone(client, newsroom, settings):
 
 
 def test_feed_query_count_does_not_grow_with_authors(client, newsroom, django_assert_max_num_queries):
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(3):  # the stories, their authors, their notes
         client.get("/feeds/rss/")
-    with django_assert_max_num_queries(2):  # the category, then its stories
+    with django_assert_max_num_queries(4):  # the category first
         client.get("/feeds/sport/atom/")

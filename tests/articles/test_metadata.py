@@ -156,3 +156,35 @@ def test_no_email_address_in_public_metadata(client, newsroom):
     head = html.split("</head>", 1)[0]
     assert "@" not in head.replace('"@context"', "").replace('"@type"', "").replace('"@id"', "")
     assert "secret-reader@example.org" not in html
+
+
+def test_json_ld_feed_and_sitemap_agree_on_when_a_story_last_changed(client, newsroom):
+    """One `Article.modified_at`: after a correction, dateModified, the feed's updated and lastmod move together."""
+    import json
+    import re
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import CorrectionFactory
+
+    lead = newsroom["lead"]
+    later = timezone.now() + timedelta(minutes=1)
+    CorrectionFactory(article=lead, text="A second correction.", created_at=later)
+    page = client.get(lead.get_absolute_url()).content.decode()
+    data = [
+        json.loads(block) for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    ]
+    modified = next(item["dateModified"] for item in data if item.get("@type") == "NewsArticle")
+    assert modified == later.replace(microsecond=0).isoformat(timespec="seconds")
+    feed = client.get("/feeds/atom/").content.decode()
+    moments = {"JSON-LD dateModified": datetime.fromisoformat(modified)}
+    feed = client.get("/feeds/atom/").content.decode()
+    entry = feed[feed.index(f'<link href="http://testserver{lead.get_absolute_url()}"') :]
+    moments["feed updated"] = datetime.fromisoformat(re.search(r"<updated>([^<]+)</updated>", entry).group(1))
+    sitemap = client.get("/sitemaps/articles.xml").content.decode()
+    url = sitemap[sitemap.index(f"<loc>http://testserver{lead.get_absolute_url()}</loc>") :]
+    moments["sitemap lastmod"] = datetime.fromisoformat(re.search(r"<lastmod>([^<]+)</lastmod>", url).group(1))
+    assert {name: moment.replace(microsecond=0) for name, moment in moments.items()} == dict.fromkeys(
+        moments, later.replace(microsecond=0)
+    )

@@ -8,7 +8,7 @@ from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
 
-ARTICLE_PAGE_WITHOUT_COMMENTS = 3  # article, Read next, navigation
+ARTICLE_PAGE_WITHOUT_COMMENTS = 5  # article with its authors and notes (prefetched), Read next, navigation
 
 
 @pytest.mark.parametrize("comments", [0, 1, 200])

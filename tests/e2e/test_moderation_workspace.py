@@ -21,7 +21,7 @@ DECISION_KEYS = "ars"  # approve, reject, spam in turn
 def fill_queue(size):
     """Make the queue exactly `size` comments long, adding waiting comments to the demo's."""
     waiting = Comment.objects.queue().count() + Comment.objects.reported_since_decision().count()
-    articles = list(Article.objects.published()[:5])
+    articles = list(Article.objects.live()[:5])
     Comment.objects.bulk_create(
         Comment(
             article=articles[number % len(articles)],

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.e2e
 
 
 def live_articles():
-    return Article.objects.published().select_related("category")
+    return Article.objects.live().select_related("category")
 
 
 def article_without_comments():

@@ -16,7 +16,7 @@ OPINION = "The barrier held because the town paid for maintenance when nobody wa
 
 def article_without_comments():
     """Return the newest live article that has no comment at all, in any state."""
-    return Article.objects.published().filter(comments__isnull=True).select_related("category").first()
+    return Article.objects.live().filter(comments__isnull=True).select_related("category").first()
 
 
 def test_reader_follows_a_headline_then_an_item_of_read_next(site):

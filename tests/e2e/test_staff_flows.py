@@ -16,7 +16,7 @@ OPINION = "Sensors are cheaper than flooded kitchens. I hope the trial reaches o
 
 
 def test_moderator_approves_the_first_comment_and_readers_see_it(site, moderator_account):
-    article = Article.objects.published().filter(comments__isnull=True).select_related("category").first()
+    article = Article.objects.live().filter(comments__isnull=True).select_related("category").first()
     reader = site.new_page(javascript=False)
     reader.goto(article.get_absolute_url())
     reader.get_by_role("link", name="Leave the first comment").click()
@@ -91,7 +91,7 @@ def test_editor_publishes_an_article_with_an_image_and_readers_see_it_first(site
     expect(image).to_have_attribute("alt", "The white night ferry moored at Kestra harbour at dusk")
     assert image.evaluate("img => img.complete && img.naturalWidth > 0")  # what the editor uploaded is served
 
-    other = Article.objects.published().exclude(pk=article.pk).select_related("category").first()
+    other = Article.objects.live().exclude(pk=article.pk).select_related("category").first()
     reader.goto(other.get_absolute_url())
     first_item = reader.get_by_role("complementary", name="Read next").locator("li").first
     expect(first_item.locator(".read-next__title")).to_have_text(headline)
