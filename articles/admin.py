@@ -127,7 +127,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, CorrectionInline]
     list_display = ["title", "state", "credits", "category", "published_at", "preview_link"]
-    list_filter = [StateFilter, "category", "published_at", "is_featured", "is_breaking", "authors"]
+    list_filter = [StateFilter, "category", "published_at", "pinned_lead", "is_breaking", "authors"]
     list_select_related = ["category"]
     search_fields = ["title", "slug"]
     date_hierarchy = "published_at"
@@ -138,7 +138,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     change_list_template = "admin/articles/article/change_list.html"
     object_history_template = "admin/articles/article/object_history.html"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "category", "standfirst", "body", "byline"]}),
+        (None, {"fields": ["title", "slug", "category", "standfirst", "body", "credit_line"]}),
         (_("Lead image"), {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),
         (
             _("Publication"),
@@ -152,7 +152,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ),
         (
             _("Home page and breaking news"),
-            {"fields": ["is_featured", "top_story_rank", "is_breaking", "breaking_until"]},
+            {"fields": ["pinned_lead", "top_story_rank", "is_breaking", "breaking_until"]},
         ),
         (_("Comments"), {"fields": ["comments_open", "comment_moderation", "trusted_commenters_skip_queue"]}),
     ]
@@ -181,11 +181,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("byline"))
     def credits(self, article):
         names = [byline.author.name for byline in article.bylines.all()]
-        return get_text_list(names, _("and")) if names else article.byline
+        return get_text_list(names, _("and")) if names else article.credit_line
 
     def home_page(self, article):
         flags = []
-        if article.is_featured:
+        if article.pinned_lead:
             flags.append(_("pinned lead"))
         if article.top_story_rank:
             flags.append(_("top story %(slot)d") % {"slot": article.top_story_rank})

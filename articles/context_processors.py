@@ -1,6 +1,5 @@
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Subquery
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject, cached_property
@@ -42,10 +41,9 @@ class SiteChrome:
 
 
 def site(request):
-    """Give every template the site name, the navigation and the breaking-news banner (all lazy)."""
+    """Give every template the navigation and the breaking-news banner (both lazy)."""
     chrome = SiteChrome()
     return {
-        "site_name": settings.SITE_NAME,
         "nav_categories": SimpleLazyObject(lambda: chrome.categories),
         "breaking_story": SimpleLazyObject(lambda: chrome.breaking),
     }

@@ -78,11 +78,11 @@ def load():
         article.title = data["title"]
         article.standfirst = data["standfirst"]
         article.body = data["body"]
-        article.byline = ""
+        article.credit_line = ""
         article.category = categories[data["category"]]
         article.status = status
         article.published_at = None if status == Article.Status.DRAFT else now - timedelta(hours=data["hours_ago"])
-        article.is_featured = data["featured"]
+        article.pinned_lead = data["featured"]
         article.top_story_rank = data.get("top_story_rank")
         article.is_breaking = "breaking_hours" in data
         article.breaking_until = now + timedelta(hours=data["breaking_hours"]) if article.is_breaking else None

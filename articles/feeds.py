@@ -84,8 +84,8 @@ class LatestArticlesFeed(Feed):
         """Credit every author by name (with their page), or the credit line of a story without named authors."""
         page = self.request.build_absolute_uri
         authors = [(author.name, page(author.get_absolute_url())) for author in article.credited_authors]
-        if not authors and article.byline:
-            authors = [(article.byline, "")]
+        if not authors and article.credit_line:
+            authors = [(article.credit_line, "")]
         return {"authors": authors}
 
     def get_feed(self, obj, request):

@@ -53,7 +53,7 @@ class BylineFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
         article = self.instance
-        if article.status != Article.Status.PUBLISHED or article.byline.strip():
+        if article.status != Article.Status.PUBLISHED or article.credit_line.strip():
             return
         named = [
             form

@@ -18,11 +18,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from newsportal.templatetags.site import language_tag
+
 # The publisher's logo (a 512 px square made from the site icon) for NewsArticle.publisher and default cards.
 LOGO = "icons/logo.png"
 LOGO_SIZE = 512
-LOCALE = "en_GB"
-LANGUAGE = "en-GB"
 
 _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
@@ -78,9 +78,9 @@ def authors(request, article):
         {"@type": "Person", "name": author.name, "url": request.build_absolute_uri(author.get_absolute_url())}
         for author in article.credited_authors
     ]
-    if not people and article.byline:
+    if not people and article.credit_line:
         # The credit line is for stories without a named writer ("Staff and agencies").
-        return [{"@type": "Organization", "name": article.byline}]
+        return [{"@type": "Organization", "name": article.credit_line}]
     return people or [publisher(request)]
 
 
@@ -98,7 +98,7 @@ def news_article(request, article):
         "author": authors(request, article),
         "publisher": publisher(request),
         "articleSection": article.category.name,
-        "inLanguage": LANGUAGE,
+        "inLanguage": language_tag(),
     }
     image = card_image(request, article)
     if image:
@@ -129,7 +129,7 @@ def website(request):
         "@type": "WebSite",
         "name": settings.SITE_NAME,
         "url": request.build_absolute_uri(reverse("articles:home")),
-        "inLanguage": LANGUAGE,
+        "inLanguage": language_tag(),
         "potentialAction": {
             "@type": "SearchAction",
             "target": {"@type": "EntryPoint", "urlTemplate": f"{search}?q={{search_term_string}}"},

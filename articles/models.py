@@ -127,6 +127,8 @@ class Byline(models.Model):
         return str(self.author)
 
 
+# Google News takes the stories of the last two days from its sitemap.
+NEWS_WINDOW = timedelta(hours=48)
 # A publication time further ahead than this is most likely a typo (a wrong year or month): editors are warned.
 FAR_FUTURE = timedelta(days=30)
 
@@ -165,9 +167,9 @@ class ArticleQuerySet(models.QuerySet):
             return full_text(self, text)
         return substring(self, text)
 
-    def fresh(self, hours=48):
-        """Return the published articles of the last `hours` hours, newest first: what Google News takes."""
-        return self.live().filter(published_at__gte=timezone.now() - timedelta(hours=hours))
+    def fresh(self):
+        """Return the live articles of the last NEWS_WINDOW, newest first: what Google News takes."""
+        return self.live().filter(published_at__gte=timezone.now() - NEWS_WINDOW)
 
     def breaking(self):
         """Return the live stories marked breaking whose banner has not expired, newest first."""
@@ -188,7 +190,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def pinned(self):
         """Return the stories pinned to the home page: the lead and the top-story slots."""
-        return self.filter(Q(is_featured=True) | Q(top_story_rank__isnull=False))
+        return self.filter(Q(pinned_lead=True) | Q(top_story_rank__isnull=False))
 
     def with_last_note(self):
         """Annotate when each article's newest note was added, for `Article.modified_at` without loading the notes."""
@@ -241,7 +243,7 @@ class Article(models.Model):
     authors = models.ManyToManyField(
         Author, through=Byline, related_name="articles", blank=True, verbose_name=_("authors")
     )
-    byline = models.CharField(
+    credit_line = models.CharField(
         _("credit line"),
         max_length=200,
         blank=True,
@@ -271,7 +273,7 @@ class Article(models.Model):
         blank=True,
         help_text=_("Readers see the article from this time on. A future time schedules it."),
     )
-    is_featured = models.BooleanField(
+    pinned_lead = models.BooleanField(
         _("pinned lead story"),
         default=False,
         help_text=_(
@@ -328,7 +330,7 @@ class Article(models.Model):
             models.Index(fields=["-published_at"], condition=Q(is_breaking=True), name="article_breaking_idx"),
             models.Index(
                 fields=["-published_at"],
-                condition=Q(is_featured=True) | Q(top_story_rank__isnull=False),
+                condition=Q(pinned_lead=True) | Q(top_story_rank__isnull=False),
                 name="article_pinned_idx",
             ),
         ]

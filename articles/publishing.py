@@ -64,7 +64,7 @@ def article_problems(article) -> dict[str, str]:
         standfirst=article.standfirst,
         has_image=bool(article.image),
         image_alt=article.image_alt,
-        has_byline=bool(article.byline.strip()) or article.bylines.exists(),
+        has_byline=bool(article.credit_line.strip()) or article.bylines.exists(),
     )
 
 

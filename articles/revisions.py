@@ -22,7 +22,7 @@ COMPARED_FIELDS = [
     ("standfirst", _("Standfirst")),
     ("body", _("Body")),
     ("authors", _("Authors")),
-    ("byline", _("Credit line")),
+    ("credit_line", _("Credit line")),
     ("image", _("Lead image")),
     ("image_alt", _("Image alt text")),
     ("image_caption", _("Image caption")),
@@ -32,11 +32,11 @@ COMPARED_FIELDS = [
     ("status", _("Status")),
     ("published_at", _("Publication time")),
 ]
-PLAIN_FIELDS = ("title", "standfirst", "body", "byline", "image_alt", "image_caption", "image_credit", "slug")
+PLAIN_FIELDS = ("title", "standfirst", "body", "credit_line", "image_alt", "image_caption", "image_credit", "slug")
 # What restoring a revision brings back (`services.article_restore`): the story as written, with its authors and
 # lead image. Publication state, slug (the URL), category and curation stay as they are now, so restoring an old
 # text never unpublishes or moves a live story.
-RESTORED_FIELDS = ("title", "standfirst", "body", "byline", "image", "image_alt", "image_caption", "image_credit")
+RESTORED_FIELDS = ("title", "standfirst", "body", "credit_line", "image", "image_alt", "image_caption", "image_credit")
 IMAGE_DETAILS = ("image_width", "image_height", "image_renditions")  # stored beside the image, restored with it
 RESTORED = {*RESTORED_FIELDS, "authors"}
 _WORDS = re.compile(r"\s+|[^\s]+")

@@ -11,19 +11,12 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import publishing
-from .models import TOP_STORY_SLOTS, Article, Author, Category, Correction
+from . import curation, publishing
+from .models import Article, Author, Category, Correction
 from .pagination import DeferredJoinPaginator
 from .search import clean_query
 
-# How many recent articles the home page draws its lead, top stories, latest list and sections from.
-HOME_POOL_SIZE = 60
-HOME_LATEST_SIZE = 8
-HOME_SECTION_SIZE = 4
-# Pins are few; the bound keeps forgotten ones from growing the query.
-HOME_PINNED_LIMIT = 20
-# Google News reads stories of the last two days from its sitemap, at most a thousand of them.
-NEWS_SITEMAP_HOURS = 48
+# Google News reads at most a thousand stories from its sitemap.
 NEWS_SITEMAP_LIMIT = 1000
 
 
@@ -31,41 +24,23 @@ class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        """Build lead, top stories, latest and sections from two queries: the pins and the newest stories."""
-        published = Article.objects.live().teasers()
-        pinned = list(published.pinned().order_by("-published_at", "-pk")[:HOME_PINNED_LIMIT])
-        pool = list(published[:HOME_POOL_SIZE])
-        lead = next((article for article in pinned if article.is_featured), pool[0] if pool else None)
-        ranked = sorted(
-            (article for article in pinned if article.top_story_rank and article != lead),
-            key=lambda article: article.top_story_rank,  # stable: the newest first within a slot
-        )
-        top = ranked[:TOP_STORY_SLOTS]
-        for article in pool:
-            if len(top) >= TOP_STORY_SLOTS:
-                break
-            if article != lead and article not in top:
-                top.append(article)
-        shown = {lead, *top}
-        rest = [article for article in pool if article not in shown]
-        sections = {}
-        for article in rest[HOME_LATEST_SIZE:]:
-            section = sections.setdefault(article.category_id, {"category": article.category, "articles": []})
-            if len(section["articles"]) < HOME_SECTION_SIZE:
-                section["articles"].append(article)
-        ordered_sections = sorted(sections.values(), key=lambda s: (s["category"].position, s["category"].name))
+        page = curation.front_page()
         return super().get_context_data(
-            lead=lead, top_stories=top, latest=rest[:HOME_LATEST_SIZE], sections=ordered_sections, **kwargs
+            lead=page.lead, top_stories=page.top_stories, latest=page.latest, sections=page.sections, **kwargs
         )
 
 
-class CategoryView(ListView):
-    template_name = "articles/category_detail.html"
-    context_object_name = "articles"
-    paginator_class = DeferredJoinPaginator
+class ReaderListView(ListView):
+    """A paginated list of reader pages: ARTICLES_PER_PAGE a page."""
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
+
+
+class CategoryView(ReaderListView):
+    template_name = "articles/category_detail.html"
+    context_object_name = "articles"
+    paginator_class = DeferredJoinPaginator
 
     def get_queryset(self):
         self.category = get_object_or_404(Category, slug=self.kwargs["category"])
@@ -128,15 +103,12 @@ class AuthorListView(ListView):
     queryset = Author.objects.only("name", "slug", "bio", "photo", "photo_width", "photo_height", "photo_renditions")
 
 
-class AuthorView(ListView):
+class AuthorView(ReaderListView):
     """An author's page: who they are, and their published articles, newest first."""
 
     template_name = "articles/author_detail.html"
     context_object_name = "articles"
     paginator_class = DeferredJoinPaginator
-
-    def get_paginate_by(self, queryset):
-        return settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
@@ -146,27 +118,21 @@ class AuthorView(ListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-class CorrectionListView(ListView):
+class CorrectionListView(ReaderListView):
     """Recent corrections across the site, newest first: the newsroom's public record of its mistakes."""
 
     template_name = "articles/correction_list.html"
     context_object_name = "corrections"
 
-    def get_paginate_by(self, queryset):
-        return settings.ARTICLES_PER_PAGE
-
     def get_queryset(self):
         return Correction.objects.public()
 
 
-class SearchView(ListView):
+class SearchView(ReaderListView):
     """Search results: the same for every reader who asks the same question, and kept out of search engines."""
 
     template_name = "articles/article_search.html"
     context_object_name = "results"
-
-    def get_paginate_by(self, queryset):
-        return settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
         self.query = clean_query(self.request.GET.get("q", ""))
@@ -181,13 +147,13 @@ class SearchView(ListView):
 def news_sitemap(request):
     """List the stories of the last two days with the details Google News asks for (its sitemap format)."""
     articles = (
-        Article.objects.fresh(hours=NEWS_SITEMAP_HOURS)
+        Article.objects.fresh()
         .select_related("category")
         .only("title", "slug", "published_at", "category__slug")[:NEWS_SITEMAP_LIMIT]
     )
     context = {
         "articles": articles,
         "publication_name": settings.SITE_NAME,
-        "publication_language": settings.LANGUAGE_CODE.split("-")[0],
+        "publication_language": settings.LANGUAGE_CODE.partition("-")[0],  # Google News wants the bare language
     }
     return render(request, "articles/news_sitemap.xml", context, content_type="application/xml; charset=utf-8")

@@ -53,15 +53,15 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset if value == self.ALL else queryset.filter(status=value)
 
 
-class HeldReasonFilter(admin.SimpleListFilter):
+class ReasonFilter(admin.SimpleListFilter):
     title = _("held because")
     parameter_name = "held"
 
     def lookups(self, request, model_admin):
-        return Comment.HeldReason.choices
+        return Comment.Reason.choices
 
     def queryset(self, request, queryset):
-        if self.value() in Comment.HeldReason.values:
+        if self.value() in Comment.Reason.values:
             return queryset.filter(held_reasons__contains=self.value())
         return queryset
 
@@ -161,7 +161,7 @@ class DecisionInline(admin.TabularInline):
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["excerpt", "author", "article_link", "why", "state"]
-    list_filter = [StatusFilter, HeldReasonFilter, ReportedFilter, QueueArticleFilter, "is_pick"]
+    list_filter = [StatusFilter, ReasonFilter, ReportedFilter, QueueArticleFilter, "is_pick"]
     search_fields = ["body", "author_name", "author_email", "=ip_address"]
     ordering = ["created_at", "pk"]
     list_per_page = 50

@@ -63,7 +63,9 @@ class Comment(models.Model):
         SPAM = "spam", _("Spam")
         REMOVED = "removed", _("Removed")
 
-    class HeldReason(models.TextChoices):
+    class Reason(models.TextChoices):
+        """Why a comment is where it is: the rules that held it or filed it as spam, or readers' reports."""
+
         LINKS = "links", _("Too many links")
         BLOCKED_WORD = "blocked-word", _("Contains a blocked word")
         FIRST_TIME = "first-time", _("First-time commenter")
@@ -149,7 +151,7 @@ class Comment(models.Model):
 
     @property
     def held_reason_labels(self):
-        return [self.HeldReason(code).label for code in self.held_reasons.split() if code in self.HeldReason.values]
+        return [self.Reason(code).label for code in self.held_reasons.split() if code in self.Reason.values]
 
 
 class ModerationLog(models.Model):
@@ -246,8 +248,13 @@ class BlockedTerm(models.Model):
         return f"{self.get_kind_display()}: {self.value}"
 
     def save(self, *args, **kwargs):
-        self.value = self.value.strip().lower()
+        self.value = self.normal(self.value)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def normal(value):
+        """Return a value as the lists store and match it: trimmed, lower case."""
+        return value.strip().lower()
 
 
 class Commenter(models.Model):

@@ -40,7 +40,7 @@ from . import matching
 from .models import BlockedTerm, Comment, Commenter
 
 logger = logging.getLogger(__name__)
-Reason = Comment.HeldReason
+Reason = Comment.Reason
 # How long the claim on a text lasts; after that the database answers "already posted" on its own.
 SAME_TEXT_CLAIM_SECONDS = 120
 
@@ -262,7 +262,8 @@ def honeypot_filled(submission):
 
 
 def email_blocked(submission):
-    return BlockedTerm.objects.active().filter(kind=BlockedTerm.Kind.EMAIL, value=submission.email.lower()).exists()
+    email = BlockedTerm.normal(submission.email)
+    return BlockedTerm.objects.active().filter(kind=BlockedTerm.Kind.EMAIL, value=email).exists()
 
 
 SPAM_RULES = [

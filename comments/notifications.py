@@ -32,7 +32,6 @@ SUBJECTS = {
 def queue(kind, comment, to, **context):
     """Store one e-mail about `comment` for `to` and have it delivered once the transaction commits."""
     context |= {
-        "site_name": settings.SITE_NAME,
         "comment": comment,
         "article": comment.article,
         "comment_url": identity.absolute(comment.get_absolute_url()),

@@ -169,7 +169,7 @@ def authors_block(
     people may share, they are held for a moderator.
     """
     authors = list(comments.order_by().values_list("author_email", "ip_address").distinct())
-    emails = sorted({email.lower() for email, _ in authors})
+    emails = sorted({BlockedTerm.normal(email) for email, _ in authors if email})
     addresses = sorted({address for _, address in authors if address}) if block_addresses else []
     days = address_days or settings.COMMENTS_BLOCK_IP_DAYS
     with transaction.atomic():
@@ -236,7 +236,7 @@ def comment_report(*, comment: Comment, reason: str, reporter_key: str) -> bool:
     if comment.status == Status.APPROVED and moderation.reports_hide_comment(report_count):
         with transaction.atomic():
             hidden = Comment.objects.filter(pk=comment.pk, status=Status.APPROVED).update(
-                status=Status.PENDING, held_reasons=Comment.HeldReason.REPORTED.value
+                status=Status.PENDING, held_reasons=Comment.Reason.REPORTED.value
             )
             if hidden:
                 pagecache.discussion_changed(comment.article)

@@ -36,7 +36,7 @@ from . import moderation, services
 from .models import Comment, Commenter, Report
 
 Status = Comment.Status
-Reason = Comment.HeldReason
+Reason = Comment.Reason
 # The reasons a comment waits for a person (the others file it as spam, or refuse it).
 QUEUE_REASONS = (
     Reason.REPORTED,

@@ -81,6 +81,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.site",
             ],
+            # {% site_name %} and {% site_language %} everywhere, also on pages rendered without a request.
+            "builtins": ["newsportal.templatetags.site"],
         },
     },
 ]

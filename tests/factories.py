@@ -36,7 +36,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     body = "First paragraph.\n\nSecond paragraph."
     # What articles.services stores on save: the rendered body.
     body_html = factory.LazyAttribute(lambda article: render_markdown(article.body))
-    byline = "Maya Okafor"
+    credit_line = "Maya Okafor"
     category = factory.SubFactory(CategoryFactory)
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=5))

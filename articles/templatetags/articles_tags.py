@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from articles import metadata, search
 from articles.images import SMALL_RENDITION_WIDTH
 from articles.models import Article
+from newsportal.templatetags.site import open_graph_locale
 
 register = template.Library()
 
@@ -62,8 +63,8 @@ def byline(article):
     if authors:
         names = [format_html('<a href="{}">{}</a>', author.get_absolute_url(), author.name) for author in authors]
         return format_html('{} <span class="byline">{}</span>', _("By"), join_names(names))
-    if article.byline:
-        return format_html('{} <span class="byline">{}</span>', _("By"), article.byline)
+    if article.credit_line:
+        return format_html('{} <span class="byline">{}</span>', _("By"), article.credit_line)
     return ""
 
 
@@ -116,8 +117,7 @@ def page_meta(context, title, description, path=None):
     if page is not None and page.number > 1:
         url = f"{url}?page={page.number}"
     return {
-        "site_name": settings.SITE_NAME,
-        "locale": metadata.LOCALE,
+        "locale": open_graph_locale(),
         "kind": "website",
         "title": title,
         "description": description,
@@ -133,8 +133,7 @@ def article_meta(context, article):
     request = context["request"]
     image = metadata.card_image(request, article)
     return {
-        "site_name": settings.SITE_NAME,
-        "locale": metadata.LOCALE,
+        "locale": open_graph_locale(),
         "kind": "article",
         "title": article.title,
         "description": article.standfirst or article.title,

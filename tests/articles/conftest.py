@@ -86,7 +86,7 @@ def newsroom(category):
         title='Rovers & "Rangers" <draw> 1-1 </script>',
         slug="rovers-rangers-draw",
         standfirst="A late goal & a red card: <b>not bold</b>.",
-        byline="Staff and agencies",
+        credit_line="Staff and agencies",
         published_at=timezone.now() - timedelta(hours=3),
     )
     old = ArticleFactory(

@@ -20,7 +20,7 @@ def article_form_data(category, **overrides):
         "slug": "council-approves-new-library",
         "category": category.pk,
         "standfirst": "The library opens next spring.",
-        "byline": "Maya Okafor",
+        "credit_line": "Maya Okafor",
         "body": "A paragraph.",
         "image_alt": "",
         "image_caption": "",

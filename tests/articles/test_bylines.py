@@ -41,7 +41,7 @@ def test_one_two_and_three_authors_read_naturally_in_their_order(client, categor
 
 
 def test_credit_line_shows_when_no_author_is_set(client, category):
-    story = ArticleFactory(category=category, byline="Staff and agencies")
+    story = ArticleFactory(category=category, credit_line="Staff and agencies")
     assert byline_of(client, story) == '<span class="byline">Staff and agencies'
 
 

@@ -35,14 +35,14 @@ def test_without_pins_the_newest_story_leads_and_the_next_ones_are_top_stories(c
 def test_pinned_lead_wins_over_newer_stories_even_when_old(client, category):
     for n in range(70):  # more than the home page's pool of recent stories
         ArticleFactory(category=category, title=f"Routine {n}", published_at=ago(n / 10))
-    ArticleFactory(category=category, title="Investigation", is_featured=True, published_at=ago(30))
+    ArticleFactory(category=category, title="Investigation", pinned_lead=True, published_at=ago(30))
     lead, _ = lead_and_top(client)
     assert "Investigation" in lead
 
 
 def test_scheduled_pinned_lead_takes_over_when_it_goes_live(client, category):
-    ArticleFactory(category=category, title="Morning lead", is_featured=True, published_at=ago(3))
-    evening = ArticleFactory(category=category, title="Evening lead", is_featured=True, scheduled=True)
+    ArticleFactory(category=category, title="Morning lead", pinned_lead=True, published_at=ago(3))
+    evening = ArticleFactory(category=category, title="Evening lead", pinned_lead=True, scheduled=True)
     assert "Morning lead" in lead_and_top(client)[0]
     Article.objects.filter(pk=evening.pk).update(published_at=ago(0.01))
     assert "Evening lead" in lead_and_top(client)[0]
@@ -63,7 +63,7 @@ def test_top_stories_follow_their_slots_then_fill_with_the_newest(client, catego
 
 
 def test_each_story_appears_once_at_the_top(client, category):
-    ArticleFactory(category=category, title="Lead and top", is_featured=True, top_story_rank=1)
+    ArticleFactory(category=category, title="Lead and top", pinned_lead=True, top_story_rank=1)
     ArticleFactory(category=category, title="Other")
     html = client.get("/").content.decode()
     assert html.count(">Lead and top</a>") == 1

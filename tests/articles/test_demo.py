@@ -47,7 +47,7 @@ def test_demo_shows_the_newsroom_tools(client, settings):
 
     home = client.get("/").content.decode()
     lead = home.split('aria-label="Lead story"')[1].split("</section>")[0]
-    pinned = Article.objects.live().get(is_featured=True)
+    pinned = Article.objects.live().get(pinned_lead=True)
     assert pinned.title in lead and 'aria-label="Breaking news"' in home
     author = Author.objects.get(slug="maya-okafor")
     assert author.photo and author.bio in client.get(author.get_absolute_url()).content.decode()

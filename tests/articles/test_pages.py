@@ -17,7 +17,7 @@ def test_article_page_shows_the_whole_story(client, category):
         category=category,
         title="Bridge reopens after repairs",
         standfirst="Traffic flows again across the river.",
-        byline="Tomas Lind",
+        credit_line="Tomas Lind",
         body="The first paragraph.\n\nThe second paragraph.",
         image=jpeg_upload("bridge.jpg"),
         image_alt="Illustration: a bridge at dusk",
@@ -63,7 +63,7 @@ def test_unknown_url_gives_404_page_in_site_design(client, category):
 
 def test_home_page_shows_lead_story_and_latest_with_labels_and_times(client, category):
     older = ArticleFactory(category=category, title="Older story", published_at=timezone.now() - timedelta(hours=2))
-    ArticleFactory(category=category, title="Pinned lead", is_featured=True, published_at=older.published_at)
+    ArticleFactory(category=category, title="Pinned lead", pinned_lead=True, published_at=older.published_at)
     newest = ArticleFactory(category=category, title="Newest story")
     html = client.get("/").content.decode()
     lead_section = html.split('aria-label="Lead story"')[1].split("</section>")[0]

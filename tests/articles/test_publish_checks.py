@@ -40,7 +40,7 @@ def test_a_draft_may_be_saved_unfinished(client, new_article_data):
 
 
 def test_a_credit_line_is_enough_without_authors(client, new_article_data):
-    data = new_article_data(byline="Staff and agencies", **{"bylines-0-author": ""})
+    data = new_article_data(credit_line="Staff and agencies", **{"bylines-0-author": ""})
     assert client.post(ADD_URL, data).status_code == 302
     assert Article.objects.get().is_live
 

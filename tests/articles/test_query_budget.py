@@ -23,7 +23,7 @@ def archive(request):
         for n in range(request.param)
     ]
     first = articles[0]
-    first.is_featured = first.is_breaking = True
+    first.pinned_lead = first.is_breaking = True
     first.top_story_rank = 1
     first.save()
     CorrectionFactory(article=first)

@@ -33,7 +33,7 @@ from articles.models import Article, Category
 world = services.category_save(category=Category(name="World News", slug="world-news"))
 for number in range(3):
     services.article_save(article=Article(
-        title=f"Story number {number}", slug=f"story-{number}", category=world, body="Text.", byline="Desk",
+        title=f"Story number {number}", slug=f"story-{number}", category=world, body="Text.", credit_line="Desk",
         standfirst="A teaser.", status="published", published_at=timezone.now() - timedelta(hours=number + 1)))
 """
 

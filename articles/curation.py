@@ -1,0 +1,57 @@
+"""What the home page shows, chosen from two queries: the pinned stories and the newest ones.
+
+The lead is the newest live pinned lead story (else the newest story); the top-story slots come next, in slot
+order and filled with the newest stories; then the latest list and, below it, a few stories per section.
+"""
+
+from dataclasses import dataclass, field
+
+from .models import TOP_STORY_SLOTS, Article, Category
+
+# How many recent articles the home page draws its lead, top stories, latest list and sections from.
+POOL_SIZE = 60
+LATEST_SIZE = 8
+SECTION_SIZE = 4
+# Pins are few; the bound keeps forgotten ones from growing the query.
+PINNED_LIMIT = 20
+
+
+@dataclass
+class Section:
+    category: Category
+    articles: list[Article] = field(default_factory=list)
+
+
+@dataclass
+class FrontPage:
+    lead: Article | None
+    top_stories: list[Article]
+    latest: list[Article]
+    sections: list[Section]
+
+
+def front_page() -> FrontPage:
+    """Return the home page's stories: lead, top stories, latest and sections."""
+    live = Article.objects.live().teasers()
+    pinned = list(live.pinned().order_by("-published_at", "-pk")[:PINNED_LIMIT])
+    pool = list(live[:POOL_SIZE])
+    lead = next((article for article in pinned if article.pinned_lead), pool[0] if pool else None)
+    ranked = sorted(
+        (article for article in pinned if article.top_story_rank and article != lead),
+        key=lambda article: article.top_story_rank,  # stable: the newest first within a slot
+    )
+    top = ranked[:TOP_STORY_SLOTS]
+    for article in pool:
+        if len(top) >= TOP_STORY_SLOTS:
+            break
+        if article != lead and article not in top:
+            top.append(article)
+    shown = {lead, *top}
+    rest = [article for article in pool if article not in shown]
+    sections = {}
+    for article in rest[LATEST_SIZE:]:
+        section = sections.setdefault(article.category_id, Section(article.category))
+        if len(section.articles) < SECTION_SIZE:
+            section.articles.append(article)
+    ordered = sorted(sections.values(), key=lambda section: (section.category.position, section.category.name))
+    return FrontPage(lead=lead, top_stories=top, latest=rest[:LATEST_SIZE], sections=ordered)
