@@ -21,42 +21,43 @@ from .forms import ArticleAdminForm, AuthorAdminForm, BylineFormSet
 from .models import FAR_FUTURE, Article, Author, Byline, Category, Correction
 
 
+class ThroughServices:
+    """Admin saves and deletes go through the services, so the page cache hears of them (articles/services.py)."""
+
+    save_service = delete_service = None  # a service taking the object as its one keyword argument
+
+    def _call(self, service, obj):
+        service(**{self.model._meta.model_name: obj})
+
+    def save_model(self, request, obj, form, change):
+        self._call(type(self).save_service, obj)
+
+    def delete_model(self, request, obj):
+        self._call(type(self).delete_service, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self._call(type(self).delete_service, obj)
+
+
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ThroughServices, admin.ModelAdmin):
+    save_service, delete_service = services.category_save, services.category_delete
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def save_model(self, request, obj, form, change):
-        services.category_save(category=obj)
-
-    def delete_model(self, request, obj):
-        services.category_delete(category=obj)
-
-    def delete_queryset(self, request, queryset):
-        for category in queryset:
-            services.category_delete(category=category)
-
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(ThroughServices, admin.ModelAdmin):
+    save_service, delete_service = services.author_save, services.author_delete
     form = AuthorAdminForm
     list_display = ["name", "slug", "user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
     fields = ["name", "slug", "bio", "photo", "user"]
-
-    def save_model(self, request, obj, form, change):
-        services.author_save(author=obj)
-
-    def delete_model(self, request, obj):
-        services.author_delete(author=obj)
-
-    def delete_queryset(self, request, queryset):
-        for author in queryset:
-            services.author_delete(author=author)
 
     def get_autocomplete_fields(self, request):
         # Choosing a staff account needs the right to see users; editors without it just skip the field.

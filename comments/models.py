@@ -1,14 +1,36 @@
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 
 BODY_MAX_LENGTH = 3000
+
+
+# What the comment section shows of each comment.
+SECTION_FIELDS = ("pk", "author_name", "body_html", "created_at", "edited_at", "is_pick")
+
+
+def _counted(comments):
+    """Return a subquery counting the given comments, to annotate another query with (evaluated once)."""
+    count = comments.order_by().values("article").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(count), 0)
+
+
+@dataclass(frozen=True)
+class SectionPage:
+    """One page of an article's comment section: its threads (each with `reply_list`) and the counts."""
+
+    threads: list
+    total: int  # published comments and replies
+    number: int
+    pages: int
 
 
 class CommentQuerySet(models.QuerySet):
@@ -24,9 +46,43 @@ class CommentQuerySet(models.QuerySet):
             "-is_pick", "created_at", "pk"
         )
 
+    def replies(self):
+        """Return the replies readers see: published, under a published comment."""
+        return self.filter(status=Comment.Status.APPROVED, parent__status=Comment.Status.APPROVED)
+
     def replies_of(self, article):
-        """Return the published replies under an article's published comments."""
-        return self.filter(article=article, status=Comment.Status.APPROVED, parent__status=Comment.Status.APPROVED)
+        return self.replies().filter(article=article)
+
+    def section_page(self, article, page, size):
+        """Return one page of an article's comment section in two queries, whatever the number of comments.
+
+        The first reads the page's threads together with the counts (two subqueries the database runs once each);
+        the second, only when the page has threads, their replies. A page past the last one shows the first.
+        """
+        threads_with_counts = (
+            Comment.objects.threads_of(article)
+            .annotate(thread_count=_counted(Comment.objects.threads_of(article)))
+            .annotate(reply_count=_counted(Comment.objects.replies_of(article)))
+            .only(*SECTION_FIELDS)
+        )
+        threads = list(threads_with_counts[(page - 1) * size : page * size])
+        if not threads and page > 1:
+            page = 1
+            threads = list(threads_with_counts[:size])
+        replies = {}
+        if threads:
+            answers = Comment.objects.replies().filter(parent__in=threads).order_by("created_at", "pk")
+            for reply in answers.only(*SECTION_FIELDS, "parent_id"):
+                replies.setdefault(reply.parent_id, []).append(reply)
+        for thread in threads:
+            thread.reply_list = replies.get(thread.pk, [])
+        thread_count = threads[0].thread_count if threads else 0
+        return SectionPage(
+            threads=threads,
+            total=thread_count + (threads[0].reply_count if threads else 0),
+            number=page,
+            pages=max(1, -(-thread_count // size)),
+        )
 
     def queue(self):
         """Return the comments waiting for a moderator, oldest first."""

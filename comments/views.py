@@ -138,11 +138,19 @@ def confirm_address(request, token):
     return response
 
 
-def address_from(token):
+def address_link(request, token, *, done, ask_template, act):
+    """An address link from an e-mail: GET asks (mail scanners follow links), POST does it and says so."""
     try:
-        return identity.read_address(token)
+        email = identity.read_address(token)
     except signing.BadSignature:
-        return None
+        return invalid_link(request, _("This link is not complete. Please copy the whole link from the e-mail."))
+    if request.method != "POST":
+        return render(request, ask_template, {"noindex": True})
+    act(email=email)
+    response = render(request, "comments/address_done.html", {"done": done, "noindex": True})
+    if done == "erased" and identity.proven_address(request) == email:
+        response.delete_cookie(identity.COOKIE_NAME)
+    return response
 
 
 @csrf_exempt  # RFC 8058: mail programs post the one-click unsubscribe without a form; the signed link is the proof
@@ -150,29 +158,16 @@ def address_from(token):
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     """Stop notification e-mails to an address: one click from the mail program (POST), or the page's button."""
-    email = address_from(token)
-    if email is None:
-        return invalid_link(request, _("This link is not complete. Please copy the whole link from the e-mail."))
-    if request.method == "POST":
-        services.address_unsubscribe(email=email)
-        return render(request, "comments/address_done.html", {"done": "unsubscribed", "noindex": True})
-    return render(request, "comments/address_unsubscribe.html", {"noindex": True})
+    template = "comments/address_unsubscribe.html"
+    return address_link(request, token, done="unsubscribed", ask_template=template, act=services.address_unsubscribe)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def erase(request, token):
     """Erase an address from the site, after asking: comments stay under their name, the address goes."""
-    email = address_from(token)
-    if email is None:
-        return invalid_link(request, _("This link is not complete. Please copy the whole link from the e-mail."))
-    if request.method == "POST":
-        services.address_erase(email=email)
-        response = render(request, "comments/address_done.html", {"done": "erased", "noindex": True})
-        if identity.proven_address(request) == email:
-            response.delete_cookie(identity.COOKIE_NAME)
-        return response
-    return render(request, "comments/address_erase.html", {"noindex": True})
+    template = "comments/address_erase.html"
+    return address_link(request, token, done="erased", ask_template=template, act=services.address_erase)
 
 
 @never_cache

@@ -48,3 +48,25 @@ class FormReader(HTMLParser):
     def handle_data(self, data):
         if self.textarea:
             self.textarea_text.append(data)
+
+
+def comment_submission(form_page, set_cookie, body, **fields):
+    """Return (urlencoded body, headers) a browser sends for the comment form `form_page` it just received.
+
+    For tests that talk HTTP to a real server: the CSRF cookie, the form's CSRF token and its start token.
+    """
+    import re
+    from http.cookies import SimpleCookie
+    from urllib.parse import urlencode
+
+    if isinstance(form_page, bytes):
+        form_page = form_page.decode()
+    values = {
+        "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form_page).group(1),
+        "started": re.search(r'name="started" value="([^"]+)"', form_page).group(1),
+        "author_name": "Ada",
+        "author_email": "ada@example.com",
+        "body": body,
+    } | fields
+    cookie = SimpleCookie(set_cookie)["csrftoken"].value
+    return urlencode(values), {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}"}

@@ -15,12 +15,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 
+from tests.forms import comment_submission
 from tests.services import skip_without
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,23 +165,13 @@ def test_public_pages_come_compressed_and_forms_do_not(topology):
 
 def post_comment(topology, article, body, forwarded_for):
     status, headers, form = topology.get(f"{article}comment/")
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1).decode()
-    started = re.search(rb'name="started" value="([^"]+)"', form).group(1).decode()
-    cookie = SimpleCookie(headers["set-cookie"])["csrftoken"].value
-    fields = {
-        "csrfmiddlewaretoken": token,
-        "started": started,
-        "author_name": "Ada",
-        "author_email": "ada@example.com",
-        "body": body,
-    }
+    data, request_headers = comment_submission(form, headers["set-cookie"], body)
     return topology.request(
         "POST",
         f"{article}comment/",
-        body=urlencode(fields),
+        body=data,
         headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"csrftoken={cookie}",
+            **request_headers,
             "Referer": f"https://127.0.0.1:{topology.https_port}{article}comment/",
             "X-Forwarded-For": forwarded_for,
         },

@@ -8,18 +8,16 @@ production choice agrees too.
 
 import http.client
 import os
-import re
 import socket
 import subprocess
 import sys
 import textwrap
 import time
-from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 
+from tests.forms import comment_submission
 from tests.services import require_redis
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,20 +71,8 @@ class Site:
         """Open the comment form and send it, as a reader's browser does (cookie, CSRF token, form token)."""
         status, headers, form = self.get(f"{path}comment/")
         assert status == 200, form[:500]
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-        started = re.search(r'name="started" value="([^"]+)"', form).group(1)
-        cookie = SimpleCookie(headers["Set-Cookie"])["csrftoken"].value
-        fields = {
-            "csrfmiddlewaretoken": token,
-            "started": started,
-            "author_name": "Ada",
-            "author_email": "ada@example.com",
-            "body": body,
-            "website": "",
-            "parent": "",
-        }
-        request_headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}"}
-        status, _, _ = self.request("POST", f"{path}comment/", urlencode(fields), request_headers)
+        data, request_headers = comment_submission(form, headers["Set-Cookie"], body)
+        status, _, _ = self.request("POST", f"{path}comment/", data, request_headers)
         return status
 
 
