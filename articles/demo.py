@@ -5,7 +5,6 @@ Markdown bodies, image renditions, two authors on one story, a correction and an
 top story and a breaking-news banner that expires by itself.
 """
 
-import re
 from datetime import timedelta
 from io import BytesIO
 
@@ -91,7 +90,7 @@ def load():
         article.image_credit = data["image_credit"]
         if not article.image:
             article.image = upload(f"{data['slug']}.jpg", draw_illustration(data["colour"], seed))
-        credited = [authors[name] for name in re.split(r"\s+and\s+|,\s*", data["byline"])]
+        credited = [authors[name] for name in data["authors"]]
         services.article_save(article=article, authors=credited, reason="Demo content loaded")
 
     for data in CORRECTIONS:

@@ -46,7 +46,7 @@ ARTICLES = [
             "Emergency crews in Varnholm reported no major breaches overnight as the tide peaked at its "
             "highest level in more than thirty years."
         ),
-        "byline": "Maya Okafor and Tomas Lind",
+        "authors": ["Maya Okafor", "Tomas Lind"],
         "body": (
             "Flood barriers along the harbour front in Varnholm held through the night as a storm "
             "surge pushed sea levels to their highest point in more than three decades. City officials "
@@ -87,7 +87,7 @@ ARTICLES = [
             "Members voted 41 to 19 in favour of a feasibility study into restoring passenger services on "
             "two branch lines closed in the 1960s."
         ),
-        "byline": "Harriet Cole",
+        "authors": ["Harriet Cole"],
         "body": (
             "The Eastmoor regional assembly has voted to fund a detailed study into reopening two "
             "rural branch lines that lost their passenger services more than sixty years ago. The "
@@ -117,7 +117,7 @@ ARTICLES = [
             "Two goals in the final twenty minutes turned the match around at Riverside Park, lifting "
             "Calderbridge into the top half of the table."
         ),
-        "byline": "Owen Hartley",
+        "authors": ["Owen Hartley"],
         "body": (
             "Calderbridge City came from two goals down to beat Ashworth Rovers 3-2 at Riverside Park, "
             "with substitute Leon Varty scoring the winner in the 87th minute. The result lifts "
@@ -148,7 +148,7 @@ ARTICLES = [
             "The family-owned business says the expansion will create about 600 jobs, with most of the new "
             "branches planned for towns in the north and west."
         ),
-        "byline": "Daniel Pryce",
+        "authors": ["Daniel Pryce"],
         "body": (
             "Hollin & Sons, the family-owned bakery chain based in Brackenford, plans to open forty "
             "new shops over the next two years. The company said the expansion would create around 600 "
@@ -179,7 +179,7 @@ ARTICLES = [
             "Small battery-powered devices fitted inside 300 roadside gullies will alert engineers when "
             "water levels rise, the council says."
         ),
-        "byline": "Aisha Raman",
+        "authors": ["Aisha Raman"],
         "body": (
             "Lowerby council has begun a year-long trial of small sensors designed to warn engineers "
             "when roadside drains start to block. The battery-powered devices have been fitted inside "
@@ -211,7 +211,7 @@ ARTICLES = [
             "Negotiators from four countries settled on catch limits for cod and herring, ending months of "
             "uncertainty for fleets across the northern sea."
         ),
-        "byline": "Tomas Lind",
+        "authors": ["Tomas Lind"],
         "body": (
             "Delegations from four coastal nations have agreed shared fishing quotas for the coming "
             "year after a week of talks in the harbour town of Solvika. The deal sets catch limits for "
@@ -242,7 +242,7 @@ ARTICLES = [
             "Nadia Fenn, 27, finished in one hour, nine minutes and forty seconds, beating a women's "
             "record that had stood for fourteen years."
         ),
-        "byline": "Owen Hartley",
+        "authors": ["Owen Hartley"],
         "body": (
             "Lowerby athlete Nadia Fenn set a new women's course record at the Tarnside Hills half "
             "marathon on Sunday, finishing in 1:09:40. The previous best had stood for fourteen years.\n\n"
@@ -270,7 +270,7 @@ ARTICLES = [
             "Marta Lowe, who led the club's under-21 side for six seasons, will take charge until the end "
             "of the campaign after Alan Brisk left by mutual consent."
         ),
-        "byline": "Owen Hartley",
+        "authors": ["Owen Hartley"],
         "body": (
             "Dunmere United have appointed Marta Lowe as interim manager until the end of the season "
             "following the departure of Alan Brisk. The club said Brisk had left by mutual consent "
@@ -299,7 +299,7 @@ ARTICLES = [
             "More than a third of businesses questioned by the Small Traders Federation said they expected "
             "to switch at least one vehicle within three years."
         ),
-        "byline": "Daniel Pryce",
+        "authors": ["Daniel Pryce"],
         "body": (
             "More than a third of small businesses expect to replace at least one delivery vehicle "
             "with an electric model within three years, according to a survey by the Small Traders "
@@ -331,7 +331,7 @@ ARTICLES = [
             "New homes will need to meet stricter rules on heat loss from 2028, with a consultation on the "
             "technical details opening next month."
         ),
-        "byline": "Harriet Cole",
+        "authors": ["Harriet Cole"],
         "body": (
             "Housing minister Elin Marsh has set out a timetable for tougher insulation standards in "
             "new homes, with the stricter rules due to take effect in 2028. A consultation on the "
@@ -362,7 +362,7 @@ ARTICLES = [
             "Walkers spent eighteen months recording more than 900 kilometres of paths, stiles and gates "
             "for a free online map that anyone can edit."
         ),
-        "byline": "Aisha Raman",
+        "authors": ["Aisha Raman"],
         "body": (
             "A volunteer mapping group has finished recording every public footpath in the Wyrdale "
             "valley, completing a project that began eighteen months ago. The free online map now "
@@ -394,7 +394,7 @@ ARTICLES = [
             "The 19th-century tower, closed for almost a decade because of storm damage, has been repaired "
             "by a local trust using traditional methods."
         ),
-        "byline": "Maya Okafor",
+        "authors": ["Maya Okafor"],
         "body": (
             "A 19th-century lighthouse on the island of Kestra has reopened to visitors after a "
             "four-year restoration. The tower had been closed for almost a decade after storms damaged "
@@ -424,7 +424,7 @@ ARTICLES = [
             "Needing a win on the last day, Brackenford bowled out Kirkhallow with four overs to spare to "
             "secure their first championship in twelve years."
         ),
-        "byline": "Tomas Lind",
+        "authors": ["Tomas Lind"],
         "body": (
             "Brackenford won the county championship for the first time in twelve years after bowling "
             "out Kirkhallow with four overs remaining on the final afternoon of the season. They "
@@ -455,7 +455,7 @@ ARTICLES = [
             "The plans will add about 7,000 seats to Riverside Park, although councillors attached "
             "conditions on match-day traffic and late-night noise."
         ),
-        "byline": "Maya Okafor",
+        "authors": ["Maya Okafor"],
         "body": (
             "Calderbridge City's plans to expand Riverside Park have been approved by the town's "
             "planning committee, clearing the way for building work to start next summer. The scheme "
@@ -486,7 +486,7 @@ ARTICLES = [
             "A report by assembly members from three parties says rules on applying for postal votes vary "
             "too widely between councils and should be simplified."
         ),
-        "byline": "Harriet Cole",
+        "authors": ["Harriet Cole"],
         "body": (
             "A cross-party group of assembly members has called for a review of how postal voting "
             "works in local elections. Its report says the rules for applying vary too much between "
@@ -516,7 +516,7 @@ ARTICLES = [
             "Container volumes through the company's three terminals rose slightly, though higher fuel "
             "costs held back profits during the six months to June."
         ),
-        "byline": "Daniel Pryce",
+        "authors": ["Daniel Pryce"],
         "body": (
             "Northquay Logistics, which runs container terminals at three ports along the east coast, "
             "has reported a steady first half of the year. Volumes handled across its terminals rose "

@@ -42,7 +42,7 @@ def article_save(
     """
     created = article._state.adding
     article.body_html = render_markdown(article.body)
-    _store_image(article)
+    article.image_renditions = _stored_renditions(article.image, article.image_renditions)
     article.skip_history_when_saving = True
     try:
         with editorial_change(article):
@@ -93,20 +93,22 @@ def editorial_change(article: Article) -> Iterator[None]:
         pagecache.content_changed(*{slug for slug, _, _ in seen}, everywhere=any(every for _, _, every in seen))
 
 
-def _store_image(article: Article) -> None:
-    """Commit a newly uploaded lead image to storage and make its renditions; forget renditions of a removed one."""
-    image = article.image
+def _stored_renditions(image, renditions: list, widths=images.RENDITION_WIDTHS) -> list:
+    """Commit a newly uploaded picture to storage and return its renditions; none for a removed picture.
+
+    A picture stored before renditions existed gets them on its next save.
+    """
     if not image:
-        article.image_renditions = []
-    elif not image._committed:
+        return []
+    if not image._committed:
         image.save(image.name, image.file, save=False)
-        article.image_renditions = images.make_renditions(article.image)
-    elif not article.image_renditions:
-        # An image stored before renditions existed: make them on its next save.
-        try:
-            article.image_renditions = images.make_renditions(article.image)
-        except OSError:
-            article.image_renditions = []
+        return images.make_renditions(image, widths)
+    if renditions:
+        return renditions
+    try:
+        return images.make_renditions(image, widths)
+    except OSError:
+        return []
 
 
 def _replace_bylines(article: Article, credits: Sequence[tuple[int, int]]) -> None:
@@ -161,12 +163,7 @@ def article_restore(*, article: Article, revision, user=None) -> Article:
 @transaction.atomic
 def author_save(*, author: Author) -> Author:
     """Save an author, storing a newly uploaded photo with its renditions; their pages and bylines show it at once."""
-    photo = author.photo
-    if not photo:
-        author.photo_renditions = []
-    elif not photo._committed:
-        photo.save(photo.name, photo.file, save=False)
-        author.photo_renditions = images.make_renditions(author.photo, AUTHOR_PHOTO_WIDTHS)
+    author.photo_renditions = _stored_renditions(author.photo, author.photo_renditions, AUTHOR_PHOTO_WIDTHS)
     author.save()
     _author_pages_changed(author)
     return author

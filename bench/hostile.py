@@ -147,7 +147,7 @@ async def main(options):
     async def timed_probe():
         while time.monotonic() < until:
             for name, path in (("/healthz", "/healthz"), ("cached article", options.article), ("cold article", None)):
-                target = path if path else f"{options.article}?comments={random.randint(2, 10**6)}"
+                target = path if path else f"{options.article}?page={random.randint(2, 10**6)}"
                 moment = time.monotonic()
                 timed.setdefault(name, []).append((moment, await get(options, target)))
             await asyncio.sleep(0.25)

@@ -14,7 +14,7 @@ register = template.Library()
 def comment_section(context, article):
     """Render the comment section of an article: one page of it (`CommentQuerySet.section_page`)."""
     request = context.get("request")
-    number = positive_int(request.GET.get("comments") if request else None, default=1, maximum=10**6)
+    number = positive_int(request.GET.get("page") if request else None, default=1, maximum=10**6)
     page = Comment.objects.section_page(article, number, settings.COMMENTS_PER_PAGE)
     return {
         "article": article,

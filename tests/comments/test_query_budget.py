@@ -33,8 +33,8 @@ def test_long_threads_are_paginated(client, article, settings, django_assert_max
     first = client.get(article.get_absolute_url()).content.decode()
     assert "26 comments" in first and "Comments page 1 of 3" in first
     assert first.count('class="comment-thread"') == 10
-    assert 'href="?comments=2#comments"' in first
+    assert 'href="?page=2#comments"' in first
     with django_assert_max_num_queries(ARTICLE_PAGE_WITHOUT_COMMENTS + 2):
-        second = client.get(article.get_absolute_url(), {"comments": 2}).content.decode()
+        second = client.get(article.get_absolute_url(), {"page": 2}).content.decode()
     assert "Reply on the second page" in second and "Reply on the second page" not in first
-    assert client.get(article.get_absolute_url(), {"comments": "abc"}).status_code == 200
+    assert client.get(article.get_absolute_url(), {"page": "abc"}).status_code == 200

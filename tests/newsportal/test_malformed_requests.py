@@ -22,7 +22,7 @@ def urls(article):
         "delete a category": (category, "delete", 405),
         "post to confirmation": ("/comments/posted/xyz/", "post", 404),
         "report a missing comment": ("/comments/999999/report/", "post", 404),
-        "unknown comment page": (f"{article.get_absolute_url()}?comments=abc", "get", 200),
+        "unknown comment page": (f"{article.get_absolute_url()}?page=abc", "get", 200),
     }
 
 

@@ -534,7 +534,7 @@ def public_page_urls(site):
         "home": "/",
         "category": world.get_absolute_url(),
         "article": story.get_absolute_url(),
-        "comment page": f"{story.get_absolute_url()}?comments=2",
+        "comment page": f"{story.get_absolute_url()}?page=2",
         "authors": "/authors/",
         "author": author.get_absolute_url(),
         "corrections": "/corrections/",

@@ -37,7 +37,7 @@ def pages(article, editor):
     public = {
         "/": ["page"],
         story.category.get_absolute_url(): ["page"],
-        story.get_absolute_url(): ["comments", "sort"],
+        story.get_absolute_url(): ["page", "sort"],
         f"{story.get_absolute_url()}comment/": ["reply_to"],
         "/search/": ["q", "page"],
         "/authors/": ["page"],
