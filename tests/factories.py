@@ -12,6 +12,7 @@ from PIL import Image
 
 from articles.models import Article, Author, Byline, Category, Correction
 from articles.richtext import render_markdown
+from comments.models import Comment
 from comments.text import render_comment_body
 
 
@@ -105,5 +106,5 @@ class CommentFactory(factory.django.DjangoModelFactory):
     body = factory.Sequence(lambda n: f"A considered opinion, number {n}.")
     # What comments.services stores: the rendered body.
     body_html = factory.LazyAttribute(lambda comment: render_comment_body(comment.body))
-    status = "approved"
+    status = Comment.Status.APPROVED
     ip_address = "203.0.113.9"

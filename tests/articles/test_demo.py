@@ -24,7 +24,7 @@ def test_demo_is_idempotent_and_fills_every_page(client, settings, capsys):
 
     assert first[0] >= 5
     assert Article.objects.live().count() >= 12
-    assert Article.objects.filter(status="draft").count() == 1
+    assert Article.objects.filter(status=Article.Status.DRAFT).count() == 1
     assert sum(article.is_scheduled for article in Article.objects.all()) == 1
     html = client.get("/").content.decode()
     story = Article.objects.live().first()

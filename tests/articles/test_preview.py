@@ -74,7 +74,7 @@ def test_reader_pages_never_show_the_preview_note(client, article, editor):
 
 
 def test_admin_links_to_the_preview_and_save_and_preview_lands_there(client, new_article_data):
-    response = client.post(ADD_URL, new_article_data(status="draft", _preview="Save and preview"))
+    response = client.post(ADD_URL, new_article_data(status=Article.Status.DRAFT, _preview="Save and preview"))
     draft = Article.objects.get()
     assert response.status_code == 302 and response["Location"] == preview_url(draft)
     form = client.get(f"/admin/articles/article/{draft.pk}/change/").content.decode()

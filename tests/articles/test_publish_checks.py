@@ -34,7 +34,9 @@ def test_publishing_with_a_problem_shows_a_message_and_publishes_nothing(client,
 
 
 def test_a_draft_may_be_saved_unfinished(client, new_article_data):
-    response = client.post(ADD_URL, new_article_data(status="draft", standfirst="", **{"bylines-0-author": ""}))
+    response = client.post(
+        ADD_URL, new_article_data(status=Article.Status.DRAFT, standfirst="", **{"bylines-0-author": ""})
+    )
     assert response.status_code == 302
     assert Article.objects.get().status == Article.Status.DRAFT
 

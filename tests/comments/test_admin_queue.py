@@ -18,23 +18,27 @@ def act(client, action, comments):
 
 
 def test_admin_index_shows_how_many_comments_wait(client, moderator, article):
-    CommentFactory.create_batch(3, article=article, status="pending")
-    CommentFactory(article=article, status="approved")
+    CommentFactory.create_batch(3, article=article, status=Comment.Status.PENDING)
+    CommentFactory(article=article, status=Comment.Status.APPROVED)
     client.force_login(moderator)
     assert "3 comments wait for moderation" in client.get("/admin/").content.decode()
 
 
 def test_editor_does_not_see_the_queue_count(client, editor, article):
-    CommentFactory(article=article, status="pending")
+    CommentFactory(article=article, status=Comment.Status.PENDING)
     client.force_login(editor)
     assert "wait for moderation" not in client.get("/admin/").content.decode()
 
 
 def test_queue_defaults_to_waiting_comments_oldest_first(client, moderator, article):
     now = timezone.now()
-    CommentFactory(article=article, status="pending", body="Newer waiting", created_at=now - timedelta(minutes=5))
-    CommentFactory(article=article, status="pending", body="Older waiting", created_at=now - timedelta(hours=2))
-    CommentFactory(article=article, status="approved", body="Already published")
+    CommentFactory(
+        article=article, status=Comment.Status.PENDING, body="Newer waiting", created_at=now - timedelta(minutes=5)
+    )
+    CommentFactory(
+        article=article, status=Comment.Status.PENDING, body="Older waiting", created_at=now - timedelta(hours=2)
+    )
+    CommentFactory(article=article, status=Comment.Status.APPROVED, body="Already published")
     client.force_login(moderator)
     html = client.get(QUEUE).content.decode()
     assert html.index("Older waiting") < html.index("Newer waiting")
@@ -43,11 +47,11 @@ def test_queue_defaults_to_waiting_comments_oldest_first(client, moderator, arti
 
 
 def test_queue_row_shows_what_a_decision_needs(client, moderator, article):
-    CommentFactory(article=article, author_email="kim@example.com", status="approved")
-    CommentFactory(article=article, author_email="kim@example.com", status="rejected")
+    CommentFactory(article=article, author_email="kim@example.com", status=Comment.Status.APPROVED)
+    CommentFactory(article=article, author_email="kim@example.com", status=Comment.Status.REJECTED)
     CommentFactory(
         article=article,
-        status="pending",
+        status=Comment.Status.PENDING,
         author_name="Kim",
         author_email="kim@example.com",
         held_reasons="links first-time",
@@ -64,8 +68,8 @@ def test_queue_row_shows_what_a_decision_needs(client, moderator, article):
 
 def test_queue_filters_and_search(client, moderator, article):
     other = ArticleFactory(title="Another story")
-    CommentFactory(article=article, status="pending", body="Linky one", held_reasons="links")
-    CommentFactory(article=other, status="pending", body="From elsewhere", ip_address="192.0.2.50")
+    CommentFactory(article=article, status=Comment.Status.PENDING, body="Linky one", held_reasons="links")
+    CommentFactory(article=other, status=Comment.Status.PENDING, body="From elsewhere", ip_address="192.0.2.50")
     client.force_login(moderator)
     assert "From elsewhere" not in client.get(QUEUE, {"held": "links"}).content.decode()
     assert "Linky one" not in client.get(QUEUE, {"article": other.pk}).content.decode()
@@ -74,28 +78,28 @@ def test_queue_filters_and_search(client, moderator, article):
 
 
 def test_bulk_approve_records_who_and_when(client, moderator, article):
-    waiting = CommentFactory.create_batch(3, article=article, status="pending")
+    waiting = CommentFactory.create_batch(3, article=article, status=Comment.Status.PENDING)
     client.force_login(moderator)
     response = act(client, "approve", waiting)
     assert "3 comment(s): approved." in response.content.decode()
     for comment in Comment.objects.all():
-        assert comment.status == "approved"
+        assert comment.status == Comment.Status.APPROVED
         assert comment.moderated_by == moderator and comment.moderated_at is not None
-    assert ModerationLog.objects.filter(moderator=moderator, to_status="approved").count() == 3
+    assert ModerationLog.objects.filter(moderator=moderator, to_status=Comment.Status.APPROVED).count() == 3
 
 
 @pytest.mark.parametrize(("action", "status"), [("reject", "rejected"), ("mark_spam", "spam")])
 def test_bulk_reject_and_spam_keep_the_comments(client, moderator, article, action, status):
-    waiting = CommentFactory.create_batch(2, article=article, status="pending")
+    waiting = CommentFactory.create_batch(2, article=article, status=Comment.Status.PENDING)
     client.force_login(moderator)
     act(client, action, waiting)
     assert list(Comment.objects.values_list("status", flat=True)) == [status, status]
 
 
 def test_reported_filter_shows_published_comments_readers_reported(client, moderator, article):
-    reported = CommentFactory(article=article, status="approved", body="Reported but published")
+    reported = CommentFactory(article=article, status=Comment.Status.APPROVED, body="Reported but published")
     reported.reports.create(reason="abuse", reporter_key="reader-1")
-    CommentFactory(article=article, status="approved", body="Nobody minds this one")
+    CommentFactory(article=article, status=Comment.Status.APPROVED, body="Nobody minds this one")
     client.force_login(moderator)
     html = client.get(QUEUE, {"reported": "yes"}).content.decode()
     assert "Reported but published" in html and "Nobody minds this one" not in html
@@ -129,7 +133,7 @@ def test_moderation_never_deletes(client, moderator, article):
 
 
 def test_queue_does_not_count_the_whole_table(client, moderator, article, django_assert_max_num_queries):
-    CommentFactory.create_batch(30, article=article, status="pending")
+    CommentFactory.create_batch(30, article=article, status=Comment.Status.PENDING)
     client.force_login(moderator)
     with django_assert_max_num_queries(12):
         html = client.get(QUEUE).content.decode()
@@ -140,13 +144,13 @@ def test_queue_does_not_count_the_whole_table(client, moderator, article, django
 
 
 def test_editor_cannot_moderate(client, editor, article):
-    comment = CommentFactory(article=article, status="pending")
+    comment = CommentFactory(article=article, status=Comment.Status.PENDING)
     client.force_login(editor)
     assert client.get(QUEUE).status_code == 403
     assert client.post(QUEUE, {"action": "approve", "_selected_action": [comment.pk]}).status_code == 403
     assert client.get("/admin/comments/blockedterm/").status_code == 403
     comment.refresh_from_db()
-    assert comment.status == "pending"
+    assert comment.status == Comment.Status.PENDING
 
 
 def test_moderator_cannot_edit_articles(client, moderator, article):

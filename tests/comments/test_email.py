@@ -149,14 +149,16 @@ def test_someone_typing_a_known_address_is_held_not_trusted(client, article, mai
     article.comment_moderation = "post"
     article.save()
     for number in range(3):
-        CommentFactory(author_email="priya@example.com", status="approved", verified=True, body=f"Old {number}")
+        CommentFactory(
+            author_email="priya@example.com", status=Comment.Status.APPROVED, verified=True, body=f"Old {number}"
+        )
     post(Client(), article, author_email="PRIYA@example.com", author_name="Not Priya", body="Impersonated words")
     comment = Comment.objects.get(body="Impersonated words")
-    assert comment.status == "pending"
+    assert comment.status == Comment.Status.PENDING
     assert {"unverified", "first-time"} <= set(comment.held_reasons.split())
     prove_address(client, "priya@example.com")
     post(client, article, author_email="priya@example.com", body="Really Priya")
-    assert Comment.objects.get(body="Really Priya").status == "approved"
+    assert Comment.objects.get(body="Really Priya").status == Comment.Status.APPROVED
 
 
 # --- Trusted commenters ----------------------------------------------------------------------------------------
@@ -166,7 +168,9 @@ def test_someone_typing_a_known_address_is_held_not_trusted(client, article, mai
 def regular(client):
     """A reader whose browser proved her address, with two approved comments so far."""
     for number in range(2):
-        CommentFactory(author_email="kai@example.com", status="approved", verified=True, body=f"Earlier {number}")
+        CommentFactory(
+            author_email="kai@example.com", status=Comment.Status.APPROVED, verified=True, body=f"Earlier {number}"
+        )
     Commenter.objects.create(email="kai@example.com", verified_at=timezone.now())
     prove_address(client, "kai@example.com")
     return client
@@ -179,30 +183,32 @@ def send_as_kai(client, article, body):
 
 def test_trust_comes_after_enough_approved_comments_and_skips_pre_moderation(regular, article, settings):
     settings.COMMENTS_TRUST_AFTER = 3
-    assert send_as_kai(regular, article, "Third one").status == "pending"  # two approved: not trusted yet
-    Comment.objects.filter(body="Third one").update(status="approved")
-    assert send_as_kai(regular, article, "Fourth one").status == "approved"  # published at once, pre-moderated
+    assert send_as_kai(regular, article, "Third one").status == Comment.Status.PENDING  # two approved: not trusted yet
+    Comment.objects.filter(body="Third one").update(status=Comment.Status.APPROVED)
+    assert (
+        send_as_kai(regular, article, "Fourth one").status == Comment.Status.APPROVED
+    )  # published at once, pre-moderated
 
 
 def test_trust_ends_with_a_rejection_and_respects_both_switches(regular, article, settings, moderator):
-    CommentFactory(author_email="kai@example.com", status="approved", verified=True)
-    assert send_as_kai(regular, article, "Trusted words").status == "approved"
+    CommentFactory(author_email="kai@example.com", status=Comment.Status.APPROVED, verified=True)
+    assert send_as_kai(regular, article, "Trusted words").status == Comment.Status.APPROVED
     article.trusted_commenters_skip_queue = False
     article.save()
-    assert send_as_kai(regular, article, "On a sensitive story").status == "pending"
+    assert send_as_kai(regular, article, "On a sensitive story").status == Comment.Status.PENDING
     article.trusted_commenters_skip_queue = True
     article.save()
     settings.COMMENTS_TRUSTED_SKIP_QUEUE = False
-    assert send_as_kai(regular, article, "Site switch off").status == "pending"
+    assert send_as_kai(regular, article, "Site switch off").status == Comment.Status.PENDING
     settings.COMMENTS_TRUSTED_SKIP_QUEUE = True
     rejected = Comment.objects.filter(body="Site switch off")
-    comments_moderate(comments=rejected, moderator=moderator, status="rejected", action="reject")
-    assert send_as_kai(regular, article, "After a rejection").status == "pending"
+    comments_moderate(comments=rejected, moderator=moderator, status=Comment.Status.REJECTED, action="reject")
+    assert send_as_kai(regular, article, "After a rejection").status == Comment.Status.PENDING
 
 
 def test_always_pre_moderate_holds_a_trusted_author(regular, article, moderator):
-    CommentFactory(author_email="kai@example.com", status="approved", verified=True)
-    comment = CommentFactory(author_email="kai@example.com", status="pending", article=article)
+    CommentFactory(author_email="kai@example.com", status=Comment.Status.APPROVED, verified=True)
+    comment = CommentFactory(author_email="kai@example.com", status=Comment.Status.PENDING, article=article)
     staff = Client()
     staff.force_login(moderator)
     staff.post(f"/admin/comments/comment/workspace/{comment.pk}/trust/", {"trust": "always-hold"})
@@ -220,7 +226,7 @@ def test_published_and_reply_notifications(client, article, mail, moderator, reg
     waiting = Comment.objects.filter(pk=mine.pk)
     run_worker()
     assert mail.messages == []  # held: nothing yet
-    comments_moderate(comments=waiting, moderator=moderator, status="approved", action="approve")
+    comments_moderate(comments=waiting, moderator=moderator, status=Comment.Status.APPROVED, action="approve")
     run_worker()
     ((recipients, published),) = mail.messages
     assert recipients == ["kai@example.com"]
@@ -232,11 +238,14 @@ def test_published_and_reply_notifications(client, article, mail, moderator, reg
     post(other, article, author_email="lou@example.com", body="A reply to Kai", parent=str(mine.pk))
     reply = Comment.objects.get(body="A reply to Kai")
     comments_moderate(
-        comments=Comment.objects.filter(pk=reply.pk), moderator=moderator, status="approved", action="approve"
+        comments=Comment.objects.filter(pk=reply.pk),
+        moderator=moderator,
+        status=Comment.Status.APPROVED,
+        action="approve",
     )
     post(regular, article, author_email="kai@example.com", body="Kai answers herself", parent=str(mine.pk))
     own = Comment.objects.filter(body="Kai answers herself")
-    comments_moderate(comments=own, moderator=moderator, status="approved", action="approve")
+    comments_moderate(comments=own, moderator=moderator, status=Comment.Status.APPROVED, action="approve")
     mail.messages.clear()
     run_worker()
     replies = [message for _, message in mail.messages if header(message, "Subject").startswith("Someone replied")]
@@ -246,19 +255,25 @@ def test_published_and_reply_notifications(client, article, mail, moderator, reg
 def test_no_notification_for_rejected_comments_or_unproven_authors(client, article, mail, moderator):
     post(client, article, body="Typed someone's address", notify_published="on")  # not proven
     unproven = Comment.objects.filter(body="Typed someone's address")
-    comments_moderate(comments=unproven, moderator=moderator, status="approved", action="approve")
-    proven = CommentFactory(article=article, status="pending", verified=True, notify_published=True)
+    comments_moderate(comments=unproven, moderator=moderator, status=Comment.Status.APPROVED, action="approve")
+    proven = CommentFactory(article=article, status=Comment.Status.PENDING, verified=True, notify_published=True)
     comments_moderate(
-        comments=Comment.objects.filter(pk=proven.pk), moderator=moderator, status="rejected", action="reject"
+        comments=Comment.objects.filter(pk=proven.pk),
+        moderator=moderator,
+        status=Comment.Status.REJECTED,
+        action="reject",
     )
     assert not OutgoingEmail.objects.exclude(kind="confirm").exists()
 
 
 def test_a_decision_that_rolls_back_queues_nothing(article, moderator):
-    comment = CommentFactory(article=article, status="pending", verified=True, notify_published=True)
+    comment = CommentFactory(article=article, status=Comment.Status.PENDING, verified=True, notify_published=True)
     with pytest.raises(RuntimeError), transaction.atomic():
         comments_moderate(
-            comments=Comment.objects.filter(pk=comment.pk), moderator=moderator, status="approved", action="approve"
+            comments=Comment.objects.filter(pk=comment.pk),
+            moderator=moderator,
+            status=Comment.Status.APPROVED,
+            action="approve",
         )
         raise RuntimeError("the decision failed after all")
     assert not OutgoingEmail.objects.exists()
@@ -284,7 +299,7 @@ def test_one_click_unsubscribe_is_a_post_without_a_form(client, article, mail):
 
 
 def test_erase_keeps_the_comments_under_their_name_and_forgets_the_address(client, article, mail):
-    CommentFactory(article=article, author_name="Rue", author_email="rue@example.com", status="approved")
+    CommentFactory(article=article, author_name="Rue", author_email="rue@example.com", status=Comment.Status.APPROVED)
     post(client, article, author_name="Rue", author_email="rue@example.com", body="Forget me")
     run_worker()
     url = relative(link(mail.messages[0][1], "/comments/erase/"))

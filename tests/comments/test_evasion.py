@@ -43,7 +43,7 @@ def test_a_disguised_blocked_word_is_held_and_stored_as_typed(open_door, post_co
 
 def test_a_clean_comment_still_goes_through(open_door, post_comment):
     post_comment(open_door, body="Occasionally the best casual chat in town")
-    assert Comment.objects.get().status == "approved"
+    assert Comment.objects.get().status == Comment.Status.APPROVED
 
 
 @pytest.mark.parametrize(
@@ -115,11 +115,11 @@ def test_fixing_a_form_error_within_seconds_is_not_spam(article, post_comment):
     assert select(first.content.decode(), "input[name=started]")[0].get("value") == just_opened
     second = post_comment(article, body="Fixed it quickly", started=just_opened)
     assert second.status_code == 400 and "very quick" in second.content.decode()
-    assert not Comment.objects.filter(status="spam").exists()
+    assert not Comment.objects.filter(status=Comment.Status.SPAM).exists()
 
 
 def test_the_honeypot_stays_silent_spam(client, article, post_comment):
     response = post_comment(article, website="http://bot.example")
     assert response.status_code == 302
     assert "awaits moderation" in client.get(response["Location"]).content.decode()
-    assert Comment.objects.get().status == "spam"
+    assert Comment.objects.get().status == Comment.Status.SPAM

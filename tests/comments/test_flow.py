@@ -34,7 +34,9 @@ def test_from_first_comment_call_to_published_comment(client, article, moderator
     assert f'href="{article.get_absolute_url()}#comments"' in confirmation
     assert "I think the council" not in client.get(article.get_absolute_url()).content.decode()
 
-    comments_moderate(comments=Comment.objects.all(), moderator=moderator, status="approved", action="approve")
+    comments_moderate(
+        comments=Comment.objects.all(), moderator=moderator, status=Comment.Status.APPROVED, action="approve"
+    )
     section = comment_section(client.get(article.get_absolute_url()).content.decode())
     assert "I think the council got this one right." in section
     assert "Ada Reader" in section
@@ -75,7 +77,7 @@ def test_only_approved_comments_are_shown(client, article, status):
 
 
 def test_reply_under_hidden_parent_is_not_shown(client, article):
-    parent = CommentFactory(article=article, status="rejected")
+    parent = CommentFactory(article=article, status=Comment.Status.REJECTED)
     CommentFactory(article=article, parent=parent, body="Orphaned reply")
     assert "Orphaned reply" not in client.get(article.get_absolute_url()).content.decode()
 
@@ -132,11 +134,13 @@ def test_comment_form_of_unpublished_article_is_404(client, category):
 def test_post_moderated_article_publishes_a_returning_readers_comment_at_once(client, article, post_comment):
     article.comment_moderation = "post"
     article.save()
-    CommentFactory(article=ArticleFactory(), author_email="ada@example.com", status="approved", verified=True)
+    CommentFactory(
+        article=ArticleFactory(), author_email="ada@example.com", status=Comment.Status.APPROVED, verified=True
+    )
     prove_address(client, "ada@example.com")
     response = post_comment(article)
     comment = Comment.objects.get(body=comment_data(article)["body"])
-    assert comment.status == "approved"
+    assert comment.status == Comment.Status.APPROVED
     assert response["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"
     html = client.get(response["Location"]).content.decode()
     assert f'id="comment-{comment.pk}"' in html

@@ -30,7 +30,9 @@ def submission(article, **overrides):
 @pytest.fixture
 def returning(article):
     """Make ada@example.com a reader with an approved, verified comment, so the first-time rule does not apply."""
-    CommentFactory(article=ArticleFactory(), author_email="ada@example.com", status="approved", verified=True)
+    CommentFactory(
+        article=ArticleFactory(), author_email="ada@example.com", status=Comment.Status.APPROVED, verified=True
+    )
 
 
 # --- Hold rules ---
@@ -59,11 +61,13 @@ def test_expired_block_list_entries_hold_nothing(article):
 
 def test_first_time_commenter_holds_until_one_verified_comment_is_approved(article, settings):
     assert moderation.first_time_commenter(submission(article))
-    CommentFactory(author_email="ada@example.com", status="rejected", verified=True)
+    CommentFactory(author_email="ada@example.com", status=Comment.Status.REJECTED, verified=True)
     assert moderation.first_time_commenter(submission(article))
-    CommentFactory(author_email="ada@example.com", status="approved", verified=False)  # someone typed her address
+    CommentFactory(
+        author_email="ada@example.com", status=Comment.Status.APPROVED, verified=False
+    )  # someone typed her address
     assert moderation.first_time_commenter(submission(article))
-    CommentFactory(author_email="ada@example.com", status="approved", verified=True)
+    CommentFactory(author_email="ada@example.com", status=Comment.Status.APPROVED, verified=True)
     assert not moderation.first_time_commenter(submission(article))
     assert moderation.first_time_commenter(submission(article, verified=False))
 
@@ -102,7 +106,7 @@ def test_blocked_email_is_spam_and_a_blocked_address_is_held(article, returning)
     assert moderation.classify(submission(article)) == ("spam", ["blocked-email"])
     BlockedTerm.objects.create(kind="ip", value="192.0.2.1")
     shared = submission(article, email="bob@example.com", ip_address="192.0.2.1", body="From the office")
-    CommentFactory(author_email="bob@example.com", status="approved", verified=True)
+    CommentFactory(author_email="bob@example.com", status=Comment.Status.APPROVED, verified=True)
     assert moderation.classify(shared) == ("pending", ["blocked-ip"])
 
 
@@ -169,7 +173,7 @@ def test_the_same_text_twice_is_refused_even_before_the_first_is_stored(article,
 def test_hold_rules_hold_in_both_modes(article, mode):
     article.comment_moderation = mode
     status, reasons = moderation.classify(submission(article, body="a https://x.example b https://y.example https://z"))
-    assert status == "pending"
+    assert status == Comment.Status.PENDING
     assert set(reasons) == {"links", "first-time"}
 
 
@@ -194,7 +198,7 @@ def test_spam_is_stored_silently(client, article, post_comment):
     response = post_comment(article, website="http://bot.example")
     assert response.status_code == 302
     assert "awaits moderation" in client.get(response["Location"]).content.decode()
-    assert Comment.objects.get().status == "spam"
+    assert Comment.objects.get().status == Comment.Status.SPAM
 
 
 def test_a_reader_sending_at_once_is_asked_to_send_again_with_the_text_kept(article, post_comment):
@@ -219,7 +223,7 @@ def test_held_comment_records_reasons_for_moderators(article, post_comment):
     BlockedTerm.objects.create(kind="word", value="rubbish")
     post_comment(article, body="Utter rubbish")
     comment = Comment.objects.get()
-    assert comment.status == "pending"
+    assert comment.status == Comment.Status.PENDING
     assert "blocked-word" in comment.held_reasons.split()
     assert "Contains a blocked word" in [str(label) for label in comment.held_reason_labels]
 

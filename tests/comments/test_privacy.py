@@ -33,7 +33,7 @@ def test_purge_clears_old_addresses_and_changes_nothing_else(settings):
 def test_commenter_email_never_appears_on_public_pages(client, article):
     comment = CommentFactory(article=article, author_email=SECRET_EMAIL, body="Visible opinion")
     CommentFactory(article=article, parent=comment, author_email=SECRET_EMAIL)
-    CommentFactory(article=article, author_email=SECRET_EMAIL, status="pending")
+    CommentFactory(article=article, author_email=SECRET_EMAIL, status=Comment.Status.PENDING)
     pages = [
         "/",
         article.category.get_absolute_url(),

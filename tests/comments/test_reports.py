@@ -42,7 +42,7 @@ def test_reports_from_different_readers_hide_the_comment(client, article, settin
     assert "Contested words" in client.get(article.get_absolute_url()).content.decode()
     report(client, comment, "192.0.2.99")
     comment.refresh_from_db()
-    assert comment.status == "pending"
+    assert comment.status == Comment.Status.PENDING
     assert comment.held_reasons == "reported"
     assert "Contested words" not in client.get(article.get_absolute_url()).content.decode()
     assert ModerationLog.objects.get(comment=comment).action == "hidden by reports"
@@ -53,14 +53,16 @@ def test_approved_again_after_reports_needs_new_reports_to_hide(client, article,
     comment = CommentFactory(article=article)
     report(client, comment, "192.0.2.1")
     report(client, comment, "192.0.2.2")
-    comments_moderate(comments=Comment.objects.all(), moderator=moderator, status="approved", action="approve")
+    comments_moderate(
+        comments=Comment.objects.all(), moderator=moderator, status=Comment.Status.APPROVED, action="approve"
+    )
     report(client, comment, "192.0.2.3")
     comment.refresh_from_db()
-    assert comment.status == "approved"
+    assert comment.status == Comment.Status.APPROVED
 
 
 def test_unpublished_comment_cannot_be_reported(client, article):
-    comment = CommentFactory(article=article, status="pending")
+    comment = CommentFactory(article=article, status=Comment.Status.PENDING)
     assert report(client, comment, "192.0.2.1").status_code == 404
 
 

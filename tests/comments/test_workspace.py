@@ -44,15 +44,15 @@ def test_a_card_shows_what_a_decision_needs(moderating, article, settings):
     from comments.models import BlockedTerm
 
     BlockedTerm.objects.create(kind="word", value="casino")
-    CommentFactory(article=article, author_email="kim@example.com", status="approved")
-    CommentFactory(article=article, author_email="kim@example.com", status="spam")
+    CommentFactory(article=article, author_email="kim@example.com", status=Comment.Status.APPROVED)
+    CommentFactory(article=article, author_email="kim@example.com", status=Comment.Status.SPAM)
     parent = CommentFactory(article=article, author_name="Lee", body="The parent comment, answered below.")
     CommentFactory(
         article=article,
         parent=parent,
         author_name="Kim",
         author_email="kim@example.com",
-        status="pending",
+        status=Comment.Status.PENDING,
         held_reasons="blocked-word links",
         body="Try my cаsino at spam1.com\nand win.",
     )
@@ -70,15 +70,19 @@ def test_a_card_shows_what_a_decision_needs(moderating, article, settings):
 
 def test_the_default_view_is_what_needs_a_person_oldest_first(moderating, article, moderator):
     now = timezone.now()
-    CommentFactory(article=article, status="pending", body="Waiting, newer", created_at=now - timedelta(minutes=5))
-    CommentFactory(article=article, status="pending", body="Waiting, older", created_at=now - timedelta(hours=3))
+    CommentFactory(
+        article=article, status=Comment.Status.PENDING, body="Waiting, newer", created_at=now - timedelta(minutes=5)
+    )
+    CommentFactory(
+        article=article, status=Comment.Status.PENDING, body="Waiting, older", created_at=now - timedelta(hours=3)
+    )
     reported = CommentFactory(article=article, body="Published, reported", created_at=now - timedelta(hours=1))
     reported.reports.create(reason="abuse", reporter_key="a")
     dealt_with = CommentFactory(article=article, body="Reported, then kept", created_at=now - timedelta(hours=2))
     dealt_with.reports.create(reason="abuse", reporter_key="b", created_at=now - timedelta(minutes=30))
     Comment.objects.filter(pk=dealt_with.pk).update(moderated_at=now - timedelta(minutes=10), moderated_by=moderator)
     CommentFactory(article=article, body="Published, nobody minds")
-    CommentFactory(article=article, status="spam", body="Spam already")
+    CommentFactory(article=article, status=Comment.Status.SPAM, body="Spam already")
     html = moderating.get(WORKSPACE).content.decode()
     shown = [text_of(select(card, ".card__text")[0]) for card in cards(html)]
     assert shown == ["Waiting, older", "Published, reported", "Waiting, newer"]
@@ -88,8 +92,8 @@ def test_the_default_view_is_what_needs_a_person_oldest_first(moderating, articl
 
 def test_views_per_article_busiest_first_and_per_reason_with_counts(moderating):
     quiet, busy = ArticleFactory(title="Quiet story"), ArticleFactory(title="Busy story")
-    CommentFactory(article=quiet, status="pending", held_reasons="links")
-    CommentFactory.create_batch(3, article=busy, status="pending", held_reasons="first-time")
+    CommentFactory(article=quiet, status=Comment.Status.PENDING, held_reasons="links")
+    CommentFactory.create_batch(3, article=busy, status=Comment.Status.PENDING, held_reasons="first-time")
     html = moderating.get(WORKSPACE).content.decode()
     busiest = [text_of(item) for item in select(html, ".workspace__views li") if "story" in text_of(item)]
     assert busiest == ["Busy story 3", "Quiet story 1"]
@@ -102,7 +106,7 @@ def test_views_per_article_busiest_first_and_per_reason_with_counts(moderating):
 
 @pytest.mark.parametrize("value", ["²", "①", "-1", "0", "99999999999999999999", "1e3", ""])
 def test_odd_view_parameters_show_the_whole_queue(moderating, article, value):
-    CommentFactory(article=article, status="pending")
+    CommentFactory(article=article, status=Comment.Status.PENDING)
     response = moderating.get(WORKSPACE, {"article": value, "reason": value})
     assert response.status_code == 200 and len(cards(response.content.decode())) == 1
 
@@ -112,7 +116,7 @@ def test_odd_view_parameters_show_the_whole_queue(moderating, article, value):
 
 @pytest.mark.parametrize(("decision", "status"), [("approve", "approved"), ("reject", "rejected"), ("spam", "spam")])
 def test_each_button_decides_without_javascript(moderating, moderator, article, decision, status):
-    comment = CommentFactory(article=article, status="pending")
+    comment = CommentFactory(article=article, status=Comment.Status.PENDING)
     response = decide(moderating, comment, decision)
     assert response.status_code == 302 and response["Location"] == WORKSPACE
     comment.refresh_from_db()
@@ -124,7 +128,7 @@ def test_each_button_decides_without_javascript(moderating, moderator, article, 
 
 
 def test_the_script_gets_the_outcome_and_the_new_count(moderating, article):
-    first, _ = CommentFactory.create_batch(2, article=article, status="pending")
+    first, _ = CommentFactory.create_batch(2, article=article, status=Comment.Status.PENDING)
     answer = decide(moderating, first, "approve", json_answer=True)
     assert answer.status_code == 200
     data = json.loads(answer.content)
@@ -143,14 +147,14 @@ def test_keeping_a_reported_published_comment_dismisses_the_reports(moderating, 
     assert len(cards(moderating.get(WORKSPACE).content.decode())) == 1
     decide(moderating, comment, "approve")
     comment.refresh_from_db()
-    assert comment.status == "approved"
+    assert comment.status == Comment.Status.APPROVED
     assert not cards(moderating.get(WORKSPACE).content.decode())
 
 
 def test_two_moderators_never_decide_the_same_comment_twice(moderating, moderator, article):
     from newsportal.roles import MODERATORS
 
-    comment = CommentFactory(article=article, status="pending")
+    comment = CommentFactory(article=article, status=Comment.Status.PENDING)
     seen = comment.decision_version  # both moderators have the card on screen
     other = Client()
     other.force_login(UserFactory(username="sam", groups=[MODERATORS]))
@@ -160,7 +164,7 @@ def test_two_moderators_never_decide_the_same_comment_twice(moderating, moderato
     when = timezone.localtime(ModerationLog.objects.get().created_at).strftime("%H:%M")
     assert json.loads(second.content)["message"] == f"Already approved by moderator at {when}."
     comment.refresh_from_db()
-    assert comment.status == "approved" and ModerationLog.objects.count() == 1
+    assert comment.status == Comment.Status.APPROVED and ModerationLog.objects.count() == 1
     without_script = decide(other, comment, "reject", seen=seen)
     assert without_script.status_code == 302
     assert "Already approved by moderator" in other.get(WORKSPACE).content.decode()
@@ -171,7 +175,7 @@ def test_undo_restores_the_previous_state_and_is_logged(moderating, moderator, a
     comment.reports.create(reason="spam", reporter_key="a")
     decide(moderating, comment, "reject")
     comment.refresh_from_db()
-    assert comment.status == "rejected"
+    assert comment.status == Comment.Status.REJECTED
     response = moderating.post(f"{WORKSPACE}{comment.pk}/undo/", headers={"accept": "application/json"})
     assert json.loads(response.content)["applied"] is True
     comment.refresh_from_db()
@@ -186,18 +190,18 @@ def test_undo_restores_the_previous_state_and_is_logged(moderating, moderator, a
 def test_only_the_moderator_who_decided_may_undo_it(moderating, article):
     from newsportal.roles import MODERATORS
 
-    comment = CommentFactory(article=article, status="pending")
+    comment = CommentFactory(article=article, status=Comment.Status.PENDING)
     decide(moderating, comment, "approve")
     other = Client()
     other.force_login(UserFactory(username="sam", groups=[MODERATORS]))
     response = other.post(f"{WORKSPACE}{comment.pk}/undo/", headers={"accept": "application/json"})
     assert response.status_code == 409
     comment.refresh_from_db()
-    assert comment.status == "approved"
+    assert comment.status == Comment.Status.APPROVED
 
 
 def test_the_change_page_decides_too(moderating, article):
-    comment = CommentFactory(article=article, status="pending")
+    comment = CommentFactory(article=article, status=Comment.Status.PENDING)
     change = f"/admin/comments/comment/{comment.pk}/change/"
     page = moderating.get(change).content.decode()
     assert [button.get("value") for button in select(page, ".decision-tools button")] == ["approve", "reject", "spam"]
@@ -217,9 +221,9 @@ def test_the_change_page_decides_too(moderating, article):
 @pytest.fixture
 def troll(article):
     comment = CommentFactory(
-        article=article, status="pending", author_email="troll@example.com", ip_address="192.0.2.66"
+        article=article, status=Comment.Status.PENDING, author_email="troll@example.com", ip_address="192.0.2.66"
     )
-    CommentFactory(article=ArticleFactory(), status="pending", author_email="troll@example.com")
+    CommentFactory(article=ArticleFactory(), status=Comment.Status.PENDING, author_email="troll@example.com")
     CommentFactory(article=article, author_email="colleague@example.com", ip_address="192.0.2.66")
     return comment
 
@@ -245,7 +249,7 @@ def test_blocking_the_email_only_leaves_the_address_alone(moderating, troll, art
     post_comment(article, ip="192.0.2.66", author_email="colleague@example.com", body="Same office, fair point")
     assert Comment.objects.get(body="Same office, fair point").held_reasons != "blocked-ip"
     post_comment(article, author_email="troll@example.com", body="I am back")
-    assert Comment.objects.get(body="I am back").status == "spam"
+    assert Comment.objects.get(body="I am back").status == Comment.Status.SPAM
 
 
 def test_a_blocked_address_holds_comments_for_a_person_until_it_expires(moderating, troll, article, post_comment):
@@ -256,7 +260,7 @@ def test_a_blocked_address_holds_comments_for_a_person_until_it_expires(moderati
     moderating.logout()
     response = post_comment(article, ip="192.0.2.66", author_email="colleague@example.com", body="From the office")
     comment = Comment.objects.get(body="From the office")
-    assert comment.status == "pending" and "blocked-ip" in comment.held_reasons.split()
+    assert comment.status == Comment.Status.PENDING and "blocked-ip" in comment.held_reasons.split()
     assert "awaits moderation" in moderating.get(response["Location"]).content.decode()
     BlockedTerm.objects.filter(kind="ip").update(expires_at=timezone.now() - timedelta(seconds=1))
     post_comment(article, ip="192.0.2.66", author_email="colleague@example.com", body="Later, from the office")
@@ -267,27 +271,27 @@ def test_a_blocked_address_holds_comments_for_a_person_until_it_expires(moderati
 
 
 def test_editors_cannot_reach_the_workspace(client, editor, article):
-    comment = CommentFactory(article=article, status="pending")
+    comment = CommentFactory(article=article, status=Comment.Status.PENDING)
     client.force_login(editor)
     assert client.get(WORKSPACE).status_code == 403
     assert decide(client, comment, "approve").status_code == 403
     assert client.get(f"{WORKSPACE}{comment.pk}/block/").status_code == 403
     assert client.post(f"{WORKSPACE}{comment.pk}/undo/").status_code == 403
     comment.refresh_from_db()
-    assert comment.status == "pending"
+    assert comment.status == Comment.Status.PENDING
 
 
 def test_readers_are_sent_to_the_login(client, article):
-    comment = CommentFactory(article=article, status="pending")
+    comment = CommentFactory(article=article, status=Comment.Status.PENDING)
     assert client.get(WORKSPACE).status_code == 302
     assert decide(client, comment, "approve").status_code == 302
     comment.refresh_from_db()
-    assert comment.status == "pending"
+    assert comment.status == Comment.Status.PENDING
 
 
 def test_the_workspace_costs_the_same_few_queries_for_one_card_or_twenty(moderating, django_assert_max_num_queries):
     for number in range(25):
-        CommentFactory(article=ArticleFactory(), status="pending", author_email=f"r{number}@example.com")
+        CommentFactory(article=ArticleFactory(), status=Comment.Status.PENDING, author_email=f"r{number}@example.com")
     with django_assert_max_num_queries(19):
         html = moderating.get(WORKSPACE).content.decode()
     assert len(cards(html)) == 20

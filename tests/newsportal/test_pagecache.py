@@ -292,12 +292,18 @@ def test_author_save_refreshes_their_stories_and_the_lists(client, pages, site, 
 def test_a_moderation_decision_refreshes_only_that_story(client, pages, site, moderator):
     comment = CommentFactory(article=site["story"], status=Comment.Status.PENDING, body="Freshly approved words")
     comments_moderate(
-        comments=Comment.objects.filter(pk=comment.pk), moderator=moderator, status="approved", action="approve"
+        comments=Comment.objects.filter(pk=comment.pk),
+        moderator=moderator,
+        status=Comment.Status.APPROVED,
+        action="approve",
     )
     assert_stale(client, pages, "story")
     assert "Freshly approved words" in client.get(pages["story"]).content.decode()
     comments_moderate(
-        comments=Comment.objects.filter(pk=comment.pk), moderator=moderator, status="rejected", action="reject"
+        comments=Comment.objects.filter(pk=comment.pk),
+        moderator=moderator,
+        status=Comment.Status.REJECTED,
+        action="reject",
     )
     assert_stale(client, pages, "story")
     assert "Freshly approved words" not in client.get(pages["story"]).content.decode()
@@ -306,7 +312,10 @@ def test_a_moderation_decision_refreshes_only_that_story(client, pages, site, mo
 def test_rejecting_a_waiting_comment_changes_no_page(client, pages, site, moderator):
     comment = CommentFactory(article=site["story"], status=Comment.Status.PENDING)
     comments_moderate(
-        comments=Comment.objects.filter(pk=comment.pk), moderator=moderator, status="spam", action="mark as spam"
+        comments=Comment.objects.filter(pk=comment.pk),
+        moderator=moderator,
+        status=Comment.Status.SPAM,
+        action="mark as spam",
     )
     assert_stale(client, pages)
 
@@ -383,7 +392,10 @@ def test_while_one_request_renders_others_get_the_previous_copy_for_a_bounded_ti
     url = pages["story"]
     comment = CommentFactory(article=site["story"], status=Comment.Status.PENDING, body="A brand new opinion")
     comments_moderate(
-        comments=Comment.objects.filter(pk=comment.pk), moderator=moderator, status="approved", action="approve"
+        comments=Comment.objects.filter(pk=comment.pk),
+        moderator=moderator,
+        status=Comment.Status.APPROVED,
+        action="approve",
     )
     # Another request holds the render lock of this page.
     monkeypatch.setattr(pagecache.PageCacheMiddleware, "claim", staticmethod(lambda page: False))
@@ -402,7 +414,10 @@ def test_the_render_lock_is_released_after_each_render(client, pages, site, mode
     for body in ("First new opinion", "Second new opinion"):
         comment = CommentFactory(article=site["story"], status=Comment.Status.PENDING, body=body)
         comments_moderate(
-            comments=Comment.objects.filter(pk=comment.pk), moderator=moderator, status="approved", action="approve"
+            comments=Comment.objects.filter(pk=comment.pk),
+            moderator=moderator,
+            status=Comment.Status.APPROVED,
+            action="approve",
         )
         # A lock left behind would hand out the previous copy (STALE) instead of rendering.
         assert served(client, pages["story"]) == "MISS"
@@ -437,7 +452,10 @@ def test_the_previous_copy_is_served_when_rendering_fails(client, site, moderato
     client.get(url)
     comment = CommentFactory(article=site["story"], status=Comment.Status.PENDING)
     comments_moderate(
-        comments=Comment.objects.filter(pk=comment.pk), moderator=moderator, status="approved", action="approve"
+        comments=Comment.objects.filter(pk=comment.pk),
+        moderator=moderator,
+        status=Comment.Status.APPROVED,
+        action="approve",
     )
 
     def database_away(*args, **kwargs):
