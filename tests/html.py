@@ -18,3 +18,9 @@ def select(html, selector):
 def text_of(element):
     """Return an element's text with its whitespace collapsed, as it reads on screen."""
     return " ".join(element.text_content().split())
+
+
+def fragment(html, selector):
+    """Return the markup of the first element matching a CSS selector, or "" when the page has none."""
+    found = select(html, selector)
+    return lxml.html.tostring(found[0], encoding="unicode") if found else ""

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles.models import Correction
 from tests.factories import ArticleFactory, CorrectionFactory
+from tests.html import fragment
 
 pytestmark = pytest.mark.django_db
 
@@ -18,11 +19,11 @@ def test_notes_show_at_the_end_and_the_update_time_at_the_top(client, article):
     CorrectionFactory(article=article, text="We misspelled the mayor's name.", created_at=noted - timedelta(minutes=9))
     CorrectionFactory(article=article, kind="update", text="The council has now replied.", created_at=noted)
     html = client.get(article.get_absolute_url()).content.decode()
-    header = html.split('<header class="story__header">')[1].split("</header>")[0]
+    header = fragment(html, ".story__header")
     assert f'<a class="updated" href="#corrections">Updated <time datetime="{noted.isoformat()}">' in header
-    notes = html.split('id="corrections"')[1].split("</section>")[0]
+    notes = fragment(html, "#corrections")
     assert html.index('id="corrections"') > html.index('class="story__body"')
-    assert notes.index("We misspelled the mayor&#x27;s name.") < notes.index("The council has now replied.")
+    assert notes.index("We misspelled the mayor's name.") < notes.index("The council has now replied.")
     assert "<strong>Correction</strong>" in notes and "<strong>Update</strong>" in notes
 
 

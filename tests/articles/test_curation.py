@@ -8,14 +8,15 @@ from django.utils import timezone
 
 from articles.models import TOP_STORY_SLOTS, Article
 from tests.factories import ArticleFactory, CategoryFactory
+from tests.html import fragment
 
 pytestmark = pytest.mark.django_db
 
 
 def lead_and_top(client):
     html = client.get("/").content.decode()
-    lead = html.split('aria-label="Lead story"')[1].split("</section>")[0]
-    top = html.split('id="top-stories-title"')[1].split("</section>")[0] if "top-stories-title" in html else ""
+    lead = fragment(html, '[aria-label="Lead story"]')
+    top = fragment(html, '[aria-labelledby="top-stories-title"]')
     return lead, top
 
 
@@ -71,7 +72,7 @@ def test_each_story_appears_once_at_the_top(client, category):
 
 def banner(client, url="/"):
     html = client.get(url).content.decode()
-    return html.split('aria-label="Breaking news">')[1].split("</p>")[0] if 'aria-label="Breaking news"' in html else ""
+    return fragment(html, '[aria-label="Breaking news"]')
 
 
 def test_breaking_banner_shows_on_every_reader_page(client, category):

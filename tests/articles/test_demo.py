@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from articles.models import Article, Author, Category, Correction
+from tests.html import fragment
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_demo_shows_the_newsroom_tools(client, settings):
     assert correction.text[:40] in client.get("/corrections/").content.decode().replace("&#x27;", "'")
 
     home = client.get("/").content.decode()
-    lead = home.split('aria-label="Lead story"')[1].split("</section>")[0]
+    lead = fragment(home, '[aria-label="Lead story"]')
     pinned = Article.objects.live().get(pinned_lead=True)
     assert pinned.title in lead and 'aria-label="Breaking news"' in home
     author = Author.objects.get(slug="maya-okafor")

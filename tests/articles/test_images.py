@@ -14,6 +14,7 @@ from articles import services
 from articles.models import Article, Author
 from tests.articles.conftest import ADD_URL
 from tests.factories import ArticleFactory
+from tests.html import fragment
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +158,7 @@ def test_pages_use_srcset_and_lists_use_the_small_renditions(client, new_article
     assert f'src="/media/{names[1600]["jpeg"]}"' in page and 'alt="Harbour at dawn"' in page
     assert 'width="1600" height="800"' in page
 
-    read_next = client.get(other.get_absolute_url()).content.decode().split('class="read-next"')[1]
+    read_next = fragment(client.get(other.get_absolute_url()).content, ".read-next")
     assert f"/media/{names[480]['webp']} 480w" in read_next
     assert names[960]["webp"] not in read_next and names[1600]["jpeg"] not in read_next
 

@@ -10,6 +10,7 @@ import pytest
 from articles.metadata import json_ld
 from tests import validators
 from tests.factories import ArticleFactory, UserFactory
+from tests.html import fragment
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +154,7 @@ def test_previews_search_results_and_comment_forms_are_noindex(client, newsroom)
 
 def test_no_email_address_in_public_metadata(client, newsroom):
     html = client.get(newsroom["lead"].get_absolute_url()).content.decode()
-    head = html.split("</head>", 1)[0]
+    head = fragment(html, "head")
     assert "@" not in head.replace('"@context"', "").replace('"@type"', "").replace('"@id"', "")
     assert "secret-reader@example.org" not in html
 

@@ -9,12 +9,13 @@ from django.utils import timezone
 
 from articles.templatetags.articles_tags import newstime
 from tests.factories import ArticleFactory
+from tests.html import fragment
 
 pytestmark = pytest.mark.django_db
 
 
 def read_next_block(html):
-    return html.split('id="read-next-title"')[1].split("</aside>")[0]
+    return fragment(html, '[aria-labelledby="read-next-title"]')
 
 
 def test_read_next_shows_five_newest_others_newest_first(client, article):
