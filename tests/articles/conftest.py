@@ -61,7 +61,6 @@ def newsroom(category):
 
     from django.utils import timezone
 
-    from articles.images import make_renditions
     from tests.factories import ArticleFactory, CategoryFactory, CommentFactory, CorrectionFactory, jpeg_upload
 
     sport = CategoryFactory(name="Sport", slug="sport", description="Matches, results and the people in them.")
@@ -77,8 +76,6 @@ def newsroom(category):
         image=jpeg_upload("cranes.jpg", size=(1600, 900)),
         image_alt="Cranes against the evening sky",
     )
-    lead.image_renditions = make_renditions(lead.image)
-    lead.save()
     CorrectionFactory(article=lead, text="An earlier version gave the wrong year.")
     CommentFactory(article=lead, author_email="secret-reader@example.org")
     tricky = ArticleFactory(
