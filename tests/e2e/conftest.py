@@ -1,6 +1,7 @@
 """The browser quality gate: Debian's Chromium, driven by Playwright, against a live server with demo content.
 
-Every test gets a fresh database with the demo content and its own browser contexts. Whatever a page logs as a
+Every test gets a fresh database with the demo content (loaded once per run, restored for each test) and its own
+browser contexts. Whatever a page logs as a
 console error, any uncaught script error and any request that fails or answers 4xx/5xx is recorded; the test
 fails at teardown unless it declared that exact response as expected (the 404 page).
 
@@ -12,11 +13,16 @@ into a failure instead.
 import os
 from dataclasses import dataclass, field
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
-from django.db import connections
+from django.core.management.color import no_style
+from django.db import connection, connections, transaction
+from django.test import override_settings
 
+from newsportal.models import CacheEntry
 from newsportal.roles import EDITORS, MODERATORS
 from tests.e2e.tools import CHROMIUM, DESKTOP, LAUNCH_ARGS, missing_tools
 from tests.factories import UserFactory
@@ -149,8 +155,40 @@ class Site:
         page.wait_for_url("**/admin/")
 
 
+@dataclass(frozen=True)
+class DemoSnapshot:
+    """The demo content as loaded once: the database rows serialized, and the pictures it drew."""
+
+    rows: str
+    media: Path
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Load the demo once per run (drawing its pictures takes seconds), keep its rows and roll it back.
+
+    Rolled back, the demo never reaches the tests that do not ask for it.
+    """
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+        call_command("demo", force=True, stdout=StringIO())
+        rows = connection.creation.serialize_db_to_string()
+        transaction.set_rollback(True)
+    return DemoSnapshot(rows=rows, media=media)
+
+
+def restore(snapshot):
+    """Put the demo's rows back into the flushed test database, with sequences past the restored keys."""
+    connection.creation.deserialize_db_from_string(snapshot.rows)
+    CacheEntry.objects.all().delete()  # a page cached while the demo loaded belongs to no test
+    reset = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+    with connection.cursor() as cursor:
+        for statement in reset:
+            cursor.execute(statement)
+
+
 @pytest.fixture
-def site(browser, live_server, settings, django_db_serialized_rollback):
+def site(demo_snapshot, browser, live_server, settings, django_db_serialized_rollback):
     """Serve the demo content on a fresh database, with e2e settings, and check the browser log afterwards.
 
     A live-server test needs real commits, so the database is flushed after it; serialized rollback (as in the
@@ -161,7 +199,8 @@ def site(browser, live_server, settings, django_db_serialized_rollback):
     settings.COMMENTS_RATE_LIMIT = 1000
     settings.SITE_URL = live_server.url  # the pages' canonical links and cards point at the server under test
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
-    call_command("demo", force=True, stdout=StringIO())
+    settings.MEDIA_ROOT = demo_snapshot.media
+    restore(demo_snapshot)
     log = BrowserLog()
     live = Site(url=live_server.url, browser=browser, log=log)
     yield live
