@@ -136,7 +136,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
     actions = ["publish_now", "unpublish"]
     change_form_template = "admin/articles/article/change_form.html"
-    change_list_template = "admin/articles/article/change_list.html"
     object_history_template = "admin/articles/article/object_history.html"
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "standfirst", "body", "credit_line"]}),

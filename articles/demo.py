@@ -5,12 +5,13 @@ Markdown bodies, image renditions, two authors on one story, a correction and an
 top story and a breaking-news banner that expires by itself.
 """
 
+import math
 from datetime import timedelta
 from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image, ImageDraw
+from PIL import Image, ImageColor, ImageDraw
 
 from . import images, services
 from .demo_data import ARTICLES, AUTHORS, CATEGORIES, CORRECTIONS
@@ -20,22 +21,35 @@ IMAGE_SIZE = (1200, 675)
 PHOTO_SIZE = (480, 480)
 
 
+def _mix(colour, other, amount):
+    """Blend two RGB colours: 0 gives `colour`, 1 gives `other`."""
+    return tuple(round(a + (b - a) * amount) for a, b in zip(colour, other, strict=True))
+
+
 def draw_illustration(colour, seed):
-    """Return the JPEG bytes of an abstract 16:9 illustration tinted with `colour`."""
-    image = Image.new("RGB", IMAGE_SIZE, colour)
-    draw = ImageDraw.Draw(image)
+    """Return the JPEG bytes of an abstract 16:9 landscape in shades of `colour`: a sky that lightens towards
+    the horizon, a low sun and three ridges, each ridge darker and nearer. `seed` varies the shapes."""
     width, height = IMAGE_SIZE
-    for step in range(12):
-        shade = 255 - step * 12
-        offset = (seed * 37 + step * 53) % width
-        draw.ellipse(
-            [offset - 220, height - step * 60 - 200, offset + 220, height - step * 60 + 200],
-            outline=(shade, shade, shade),
-            width=3,
-        )
-    draw.rectangle([0, height - 90, width, height], fill=(0, 0, 0))
+    base = ImageColor.getrgb(colour) if isinstance(colour, str) else tuple(colour)
+    image = Image.new("RGB", IMAGE_SIZE, base)
+    draw = ImageDraw.Draw(image)
+    for y in range(height):  # the sky: pale at the horizon, the tint at the top
+        draw.line([(0, y), (width, y)], fill=_mix(base, (250, 244, 232), 0.85 * y / height))
+    sun_x = 180 + (seed * 211) % (width - 360)
+    sun_y = 200 + (seed * 53) % 120
+    draw.ellipse([sun_x - 70, sun_y - 70, sun_x + 70, sun_y + 70], fill=_mix(base, (255, 236, 200), 0.9))
+    for layer in range(3):
+        shade = _mix(base, (20, 20, 28), 0.25 + layer * 0.22)
+        level = height * (0.55 + layer * 0.13)
+        amplitude = 55 - layer * 12
+        phase = seed * 0.7 + layer * 1.9
+        ridge = [
+            (x, level - amplitude * math.sin(x / (170 + layer * 40) + phase) - 18 * math.sin(x / 47 + phase * 2))
+            for x in range(0, width + 8, 8)
+        ]
+        draw.polygon([(0, height), *ridge, (width, height)], fill=shade)
     output = BytesIO()
-    image.save(output, "JPEG", quality=82)
+    image.save(output, "JPEG", quality=84)
     return output.getvalue()
 
 

@@ -11,7 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .search import full_text, substring
+from .search import full_text, stemmed
 
 # Top-level URL names that a category slug would shadow.
 RESERVED_SLUGS = frozenset(
@@ -131,6 +131,7 @@ class Byline(models.Model):
 NEWS_WINDOW = timedelta(hours=48)
 # A publication time further ahead than this is most likely a typo (a wrong year or month): editors are warned.
 FAR_FUTURE = timedelta(days=30)
+READING_WORDS_PER_MINUTE = 230
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -159,13 +160,13 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("category").defer("body", "body_html")
 
     def search(self, text):
-        """Return the articles matching a reader's query: best match first on PostgreSQL, newest first elsewhere.
+        """Return the articles matching a reader's query, best match first, each with its `search_headline`.
 
-        On PostgreSQL each carries `search_headline` (see articles/search.py for both ways of searching).
+        PostgreSQL's full-text search, or SQLite's FTS5 index (see articles/search.py for both).
         """
         if connections[self.db].vendor == "postgresql":
             return full_text(self, text)
-        return substring(self, text)
+        return stemmed(self, text)
 
     def fresh(self):
         """Return the live articles of the last NEWS_WINDOW, newest first: what Google News takes."""
@@ -348,6 +349,11 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:article", kwargs={"category": self.category.slug, "slug": self.slug})
 
+    @property
+    def reading_minutes(self):
+        """Minutes a reader needs for the body, at an unhurried READING_WORDS_PER_MINUTE (at least one)."""
+        return max(1, round(len(self.body.split()) / READING_WORDS_PER_MINUTE))
+
     def publication_state(self, now=None):
         """Return "live", "scheduled" or "draft", as `ArticleQuerySet.live/scheduled/drafts` decide it in SQL."""
         if self.status != self.Status.PUBLISHED:
@@ -434,3 +440,18 @@ class Correction(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#corrections"
+
+
+class ReadCount(models.Model):
+    """How often a story was opened in one ten-minute window (written from the shared cache; articles.popularity)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="read_counts")
+    window_start = models.DateTimeField()
+    views = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "window_start"], name="one_count_per_window")]
+        indexes = [models.Index(fields=["window_start"], name="read_count_window_idx")]
+
+    def __str__(self):
+        return f"{self.article_id} @ {self.window_start:%Y-%m-%d %H:%M}: {self.views}"

@@ -3,8 +3,13 @@
 On PostgreSQL the search is full text: the headline, standfirst and rendered body form one weighted document
 (`document()`), matched with `websearch_to_tsquery` (the syntax readers know: "exact phrase", -word, or), ranked
 with `ts_rank` and shown with `ts_headline` snippets. A GIN index on exactly that expression (migration 0007)
-answers the match. On SQLite, which has none of this, every word of the query must occur somewhere in the story
-(a case-insensitive substring match) and the snippet is cut in Python around the first hit.
+answers the match.
+
+On SQLite (the embedded default) an FTS5 table (`FTS_TABLE`, migration 0011) holds the same three texts with
+the Porter stemming tokenizer, so "floods" finds "flood" and "flooding" as PostgreSQL's english configuration
+does. It is not an index the database keeps by itself: `articles.services` writes an article's row whenever it
+saves or deletes one (`index_article`, `unindex_article`), and `rebuild_index()` refills it after bulk loads.
+The reader's syntax becomes an FTS5 query (`fts_query`), ranked with bm25 (headline weighs most), with snippets.
 
 Whatever a reader types is cleaned first (`clean_query`): control and formatting characters go (PostgreSQL
 refuses NUL in a string), whitespace collapses, and the query is cut to a length that no honest search needs.
@@ -16,7 +21,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db.models import F, Q
+from django.db import connection
+from django.db.models import Value
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape, format_html, format_html_join
 
 # The text-search configuration of the index. Changing it needs a new migration: a query only uses the GIN
@@ -25,8 +32,6 @@ CONFIG = "english"
 INDEX_NAME = "article_search_idx"
 
 MAX_QUERY_LENGTH = 200
-MAX_FALLBACK_WORDS = 8  # SQLite: each word is three LIKE scans
-SNIPPET_CHARACTERS = 220
 
 # ts_headline marks matches with these private-use characters instead of HTML, so the snippet can be escaped as
 # plain text first and the marks turned into <mark> afterwards. Queries are stripped of private-use characters.
@@ -98,28 +103,29 @@ def full_text(queryset, text: str):
     )
 
 
-def fallback_words(text: str) -> list[str]:
-    """Return the words a substring search looks for: the query's words, without quotes and operators."""
-    words = [word.strip("\"'()") for word in text.split()]
-    words = [word.lstrip("-") for word in words if word and word.lower() != "or"]
-    return [word for word in dict.fromkeys(words) if word][:MAX_FALLBACK_WORDS]
-
-
 def plain_text(body_html: str) -> str:
     """Return the text of a rendered body: tags become spaces, entities characters."""
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", body_html or ""))).strip()
 
 
-def marked_headline(headline: str):
-    """Turn a ts_headline result into safe HTML: the text escaped, its marked matches in <mark>."""
-    text = _SPACE.sub(" ", _TAG.sub(" ", headline or "")).strip()
+def marked_headline(headline: str, *, markup: bool = True):
+    """Turn a snippet into safe HTML: the text escaped, its marked matches in <mark>.
+
+    `markup`: the snippet was cut from HTML (PostgreSQL's ts_headline of the rendered body), so tags go and
+    entities become characters; SQLite's index holds the plain text, where a "<" is a reader-visible character.
+    """
+    text = headline or ""
+    if markup:
+        text = _TAG.sub(" ", text)
+    text = _SPACE.sub(" ", text).strip()
+    plain = html.unescape if markup else str
     pieces = []
     position = 0
     for match in _MARKED.finditer(text):
-        pieces.append(escape(html.unescape(_unmarked(text[position : match.start()]))))
-        pieces.append(format_html("<mark>{}</mark>", html.unescape(match.group(1))))
+        pieces.append(escape(plain(_unmarked(text[position : match.start()]))))
+        pieces.append(format_html("<mark>{}</mark>", plain(match.group(1))))
         position = match.end()
-    pieces.append(escape(html.unescape(_unmarked(text[position:]))))
+    pieces.append(escape(plain(_unmarked(text[position:]))))
     return format_html_join("", "{}", ((piece,) for piece in pieces))
 
 
@@ -127,40 +133,94 @@ def _unmarked(text: str) -> str:
     return text.replace(START, "").replace(STOP, "")
 
 
-def excerpt(text: str, words: list[str]):
-    """Cut a snippet of plain text around the first of `words` and mark every occurrence (the SQLite path)."""
-    text = text or ""
-    # Marks start at the beginning of a word: "the" marks "The" and "thermal", not the middle of "bathe".
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(word) for word in words) + ")", re.I) if words else None
-    first = pattern.search(text) if pattern else None
-    start = max(0, first.start() - SNIPPET_CHARACTERS // 3) if first else 0
-    end = start + SNIPPET_CHARACTERS
-    if start:
-        start = text.find(" ", start) + 1 or start  # begin on a word
-    if end < len(text):
-        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
-    snippet = text[start:end].strip()
-    prefix, suffix = ("… " if start else ""), (" …" if end < len(text) else "")
-    pieces = [escape(prefix)]
-    position = 0
-    for match in pattern.finditer(snippet) if pattern else ():
-        pieces.append(escape(snippet[position : match.start()]))
-        pieces.append(format_html("<mark>{}</mark>", match.group(0)))
-        position = match.end()
-    pieces.append(escape(snippet[position:]))
-    pieces.append(escape(suffix))
-    return format_html_join("", "{}", ((piece,) for piece in pieces))
+# --- SQLite: the FTS5 index ----------------------------------------------------------------------------
+# The statements are constants: only values travel as parameters, and the reader's words only inside MATCH's.
+
+# The table itself: migration 0011 (title, standfirst, body; tokenize = 'porter unicode61 remove_diacritics 2').
+_FTS_INSERT = "INSERT INTO articles_article_fts (rowid, title, standfirst, body) VALUES (%s, %s, %s, %s)"
+_FTS_DELETE = "DELETE FROM articles_article_fts WHERE rowid = %s"
+_FTS_CLEAR = "DELETE FROM articles_article_fts"
+_FTS_MATCHES = "SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s"
+_FTS_OF_ROW = (
+    " FROM articles_article_fts"
+    " WHERE articles_article_fts MATCH %s AND articles_article_fts.rowid = articles_article.id"
+)
+_FTS_RANK = "SELECT bm25(articles_article_fts, 10.0, 4.0, 1.0)" + _FTS_OF_ROW  # headline, standfirst, body
+_FTS_SNIPPET = "SELECT snippet(articles_article_fts, 2, %s, %s, ' … ', 28)" + _FTS_OF_ROW
+
+_QUERY_TOKEN = re.compile(r'-?"[^"]*"?|\S+')
+_NOT_A_WORD = re.compile(r"[^\w]+")
 
 
-def substring(queryset, text: str):
-    """Filter a queryset to the articles containing every word of the query, newest first (the SQLite path).
+def uses_fts() -> bool:
+    return connection.vendor == "sqlite"
 
-    Each carries `search_body` (the rendered body, even when the queryset defers it) for `excerpt()`.
+
+def _row(article):
+    return [article.pk, article.title, article.standfirst, plain_text(article.body_html)]
+
+
+def index_article(article) -> None:
+    """Write (or rewrite) an article's row in the SQLite search index; nothing to do on PostgreSQL."""
+    if uses_fts():
+        with connection.cursor() as cursor:
+            cursor.execute(_FTS_DELETE, [article.pk])
+            cursor.execute(_FTS_INSERT, _row(article))
+
+
+def unindex_article(pk) -> None:
+    if uses_fts():
+        with connection.cursor() as cursor:
+            cursor.execute(_FTS_DELETE, [pk])
+
+
+def rebuild_index() -> None:
+    """Fill the SQLite search index afresh from every article (after a bulk load or a restore)."""
+    if not uses_fts():
+        return
+    from .models import Article
+
+    articles = Article.objects.only("pk", "title", "standfirst", "body_html").iterator(chunk_size=500)
+    with connection.cursor() as cursor:
+        cursor.execute(_FTS_CLEAR)
+        cursor.executemany(_FTS_INSERT, [_row(article) for article in articles])
+
+
+def fts_query(text: str) -> str:
+    """Turn a reader's query into FTS5 syntax: words and "phrases" all required, -word left out, OR between.
+
+    Every term is quoted, so nothing a reader types is read as an FTS5 operator or column name.
     """
-    words = fallback_words(text)
-    if not words:
+    required, excluded = [], []
+    for token in _QUERY_TOKEN.findall(text):
+        if token.upper() == "OR":
+            if required and required[-1] != "OR":
+                required.append("OR")
+            continue
+        words = _NOT_A_WORD.sub(" ", token.lstrip("-")).strip()
+        if words:
+            (excluded if token.startswith("-") else required).append(f'"{words}"')
+    while required and required[-1] == "OR":
+        required.pop()
+    if not required:
+        return ""
+    query = " ".join(required)
+    for term in excluded:
+        query = f"({query}) NOT {term}"
+    return query
+
+
+def stemmed(queryset, text: str):
+    """Filter and rank a queryset by the SQLite FTS5 index, best match first; annotate `search_headline`."""
+    match = fts_query(text)
+    if not match:
         return queryset.none()
-    matches = Q()
-    for word in words:
-        matches &= Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
-    return queryset.filter(matches).annotate(search_body=F("body_html")).order_by("-published_at", "-pk")
+    return (
+        queryset.filter(pk__in=RawSQL(_FTS_MATCHES, [match]))  # noqa: S611 - constant SQL, the query a parameter
+        .annotate(
+            search_rank=RawSQL(_FTS_RANK, [match]),  # noqa: S611 - as above
+            search_headline=RawSQL(_FTS_SNIPPET, [START, STOP, match]),  # noqa: S611 - as above
+            search_headline_is_text=Value(True),
+        )
+        .order_by("search_rank", "-published_at", "-pk")
+    )

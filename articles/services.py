@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from newsportal import pagecache
 
-from . import images, publishing, revisions
+from . import images, publishing, revisions, search
 from .models import ARTICLE_HISTORY, Article, Author, Byline, Category
 from .richtext import render_markdown
 
@@ -54,14 +54,17 @@ def article_save(
     finally:
         del article.skip_history_when_saving
     _record_revision(article, user=user, reason=reason or (_("Created") if created else _("Changed")), created=created)
+    search.index_article(article)
     return article
 
 
 @transaction.atomic
 def article_delete(*, article: Article) -> None:
     """Delete an article (with its notes and bylines); readers stop seeing it at once."""
+    pk = article.pk
     with editorial_change(article):
         article.delete()
+    search.unindex_article(pk)
 
 
 def _reach(pk: int | None) -> tuple[str, bool, bool] | None:

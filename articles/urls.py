@@ -24,7 +24,7 @@ urlpatterns = [
     path("<slug:category>/", public_page(views.CategoryView.as_view(), reads=["page"]), name="category"),
     path(
         "<slug:category>/<slug:slug>/",
-        public_page(views.ArticleView.as_view(), reads=["page"], article_kwarg="slug"),
+        public_page(views.ArticleView.as_view(), reads=["page", "sort"], article_kwarg="slug"),
         name="article",
     ),
 ]

@@ -77,6 +77,13 @@ class CommentForm(forms.ModelForm):
         if not self.is_bound:
             self.initial["started"] = form_started_token(article)
 
+    @property
+    def typed_anything(self):
+        """Tell whether the reader had written something, so an error page may promise it was kept."""
+        return self.is_bound and any(
+            str(self.data.get(name, "")).strip() for name in ("author_name", "author_email", "body")
+        )
+
     def renew_token(self):
         """Give the form sent back to the reader a new token (the old one expired or was not this article's)."""
         self.data = self.data.copy()

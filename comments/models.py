@@ -33,6 +33,14 @@ class SectionPage:
     pages: int
 
 
+# How a reader may sort the comment section (`?sort=`): editor's picks first (the default), oldest or newest first.
+SECTION_ORDERS = {
+    "picks": ("-is_pick", "created_at", "pk"),
+    "oldest": ("created_at", "pk"),
+    "newest": ("-created_at", "-pk"),
+}
+
+
 class CommentQuerySet(models.QuerySet):
     def public(self):
         """Return the comments readers see: approved, and replies only under an approved parent."""
@@ -53,7 +61,7 @@ class CommentQuerySet(models.QuerySet):
     def replies_of(self, article):
         return self.replies().filter(article=article)
 
-    def section_page(self, article, page, size):
+    def section_page(self, article, page, size, order="picks"):
         """Return one page of an article's comment section in two queries, whatever the number of comments.
 
         The first reads the page's threads together with the counts (two subqueries the database runs once each);
@@ -61,6 +69,7 @@ class CommentQuerySet(models.QuerySet):
         """
         threads_with_counts = (
             Comment.objects.threads_of(article)
+            .order_by(*SECTION_ORDERS.get(order, SECTION_ORDERS["picks"]))
             .annotate(thread_count=_counted(Comment.objects.threads_of(article)))
             .annotate(reply_count=_counted(Comment.objects.replies_of(article)))
             .only(*SECTION_FIELDS)

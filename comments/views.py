@@ -108,6 +108,15 @@ def comment_posted(request, token):
         "article": comment.article,
         "noindex": True,
         "confirmation_sent": comment.emails.filter(kind=OutgoingEmail.Kind.CONFIRM).exists(),
+        # For the site's script to keep in this browser's sessionStorage and show on the (shared, cached)
+        # article page until a moderator decides: the article page itself never differs per reader.
+        "own_comment": {
+            "id": comment.pk,
+            "article": comment.article.get_absolute_url(),
+            "author": comment.author_name,
+            "body": comment.body,
+            "at": comment.created_at.isoformat(),
+        },
     }
     return render(request, "comments/comment_posted.html", context)
 

@@ -373,6 +373,12 @@ class Match:
     kwargs: dict
 
 
+def article_slug(request):
+    """Return the slug of the article a public story page shows (from its URL alone), or None for other paths."""
+    policy, match = _policy(get_resolver(getattr(request, "urlconf", None)), request.path_info)
+    return match.kwargs.get(policy.article_kwarg) if policy and policy.article_kwarg else None
+
+
 @lru_cache(maxsize=4096)
 def _policy(resolver, path):
     """Return (page policy, match) of a path, or (None, None): resolved once per path and URL configuration."""

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsportal.middleware.CSPMiddleware",  # django-csp's, with the fixed policy built once
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "articles.popularity.ReadCounterMiddleware",  # counts story views, cache hits included (Most read)
     "newsportal.pagecache.PageCacheMiddleware",  # before sessions and CSRF: a hit skips them
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

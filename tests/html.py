@@ -23,4 +23,4 @@ def text_of(element):
 def fragment(html, selector):
     """Return the markup of the first element matching a CSS selector, or "" when the page has none."""
     found = select(html, selector)
-    return lxml.html.tostring(found[0], encoding="unicode") if found else ""
+    return lxml.html.tostring(found[0], encoding="unicode", with_tail=False) if found else ""

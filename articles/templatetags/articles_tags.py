@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 from django import template
 from django.conf import settings
 from django.utils import timezone
@@ -5,7 +7,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from articles import metadata, search
+from articles import metadata, popularity, search
 from articles.images import SMALL_RENDITION_WIDTH
 from articles.models import Article
 from newsportal.templatetags.site import open_graph_locale
@@ -22,7 +24,10 @@ def read_next(article, size=None):
 
 @register.filter
 def newstime(value):
-    """Format a publication time as a news list shows it: `18:56` today, `3 Nov` earlier, `3 Nov 2024` in past years."""
+    """The site's one rule for showing a time: `18:56` today, `1 Dec, 18:56` this year, `1 Dec 2025` before.
+
+    "Today" is the local date of TIME_ZONE, so a story from 23:50 yesterday reads `1 Dec, 23:50`, not `23:50`.
+    """
     if value is None:
         return ""
     local = timezone.localtime(value)
@@ -30,8 +35,14 @@ def newstime(value):
     if local.date() == today:
         return date_format(local, "H:i")
     if local.year == today.year:
-        return date_format(local, "j M")
+        return date_format(local, "j M, H:i")
     return date_format(local, "j M Y")
+
+
+@register.filter
+def fulltime(value):
+    """A time in full, as a byline gives it: `1 December 2026, 18:56`."""
+    return date_format(timezone.localtime(value), "j F Y, H:i") if value else ""
 
 
 @register.filter
@@ -41,11 +52,11 @@ def isotime(value):
 
 
 @register.simple_tag
-def pubtime(value):
-    """Render a publication time as `<time datetime=…>` with the news list format."""
+def pubtime(value, full=False):
+    """Render a time as `<time datetime=…>`: by the site's rule (`newstime`), or in full for a byline."""
     if value is None:
         return ""
-    return format_html('<time datetime="{}">{}</time>', isotime(value), newstime(value))
+    return format_html('<time datetime="{}">{}</time>', isotime(value), fulltime(value) if full else newstime(value))
 
 
 def join_names(names):
@@ -70,7 +81,16 @@ def byline(article):
 
 @register.inclusion_tag("includes/picture.html")
 def picture(
-    image, renditions, alt="", sizes="100vw", small=False, loading="lazy", css_class="", width=None, height=None
+    image,
+    renditions,
+    alt="",
+    sizes="100vw",
+    small=False,
+    loading="lazy",
+    css_class="",
+    width=None,
+    height=None,
+    priority=False,
 ):
     """Render an image as <picture> with WebP and JPEG srcsets of its renditions (`small`: the 480 px ones only).
 
@@ -78,7 +98,9 @@ def picture(
     """
     chosen = [entry for entry in renditions or [] if not small or entry["width"] <= SMALL_RENDITION_WIDTH]
     chosen = chosen or (renditions or [])[:1]
-    context = {"alt": alt, "sizes": sizes, "loading": loading, "css_class": css_class, "renditions": bool(chosen)}
+    context = {"alt": alt, "sizes": sizes, "css_class": css_class, "renditions": bool(chosen)}
+    # The page's main picture (`priority`) is fetched first; the rest wait until they near the screen.
+    context.update(loading="eager" if priority else loading, priority=priority)
     if not chosen:
         context.update(src=image.url, width=width, height=height)
         return context
@@ -99,10 +121,10 @@ def picture(
 
 @register.simple_tag
 def search_snippet(article, query):
-    """Render the part of a found story that matched, matches in <mark>: ts_headline's, or cut here on SQLite."""
-    if hasattr(article, "search_headline"):
-        return search.marked_headline(article.search_headline)
-    return search.excerpt(search.plain_text(getattr(article, "search_body", "")), search.fallback_words(query.text))
+    """Render the part of a found story that matched, its matches in <mark> (ts_headline's or FTS5's snippet)."""
+    return search.marked_headline(
+        article.search_headline, markup=not getattr(article, "search_headline_is_text", False)
+    )
 
 
 # --- What search engines and social networks read (articles/metadata.py) --------------------------
@@ -169,3 +191,27 @@ def category_json_ld(context, category):
 def website_json_ld(context):
     """Render the WebSite with its SearchAction as JSON-LD (the home page carries it)."""
     return metadata.json_ld(metadata.website(context["request"]))
+
+
+@register.inclusion_tag("includes/most_read.html")
+def most_read():
+    """Render the stories read most in the last 24 hours (articles.popularity)."""
+    return {"items": popularity.most_read()}
+
+
+# Plain links to each network's own share page: no script of theirs, no cookie of theirs, until a reader clicks.
+SHARE_TARGETS = (
+    ("E-mail", "mailto:?subject={title}&body={url}"),
+    ("WhatsApp", "https://wa.me/?text={title}%20{url}"),
+    ("X", "https://x.com/intent/post?text={title}&url={url}"),
+    ("Facebook", "https://www.facebook.com/sharer/sharer.php?u={url}"),
+    ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url={url}"),
+)
+
+
+@register.inclusion_tag("includes/share.html", takes_context=True)
+def share_links(context, article):
+    """Render the share links of a story, pointing at its canonical address."""
+    url = context["request"].build_absolute_uri(article.get_absolute_url())
+    quoted = {"url": quote(url, safe=""), "title": quote(article.title, safe="")}
+    return {"url": url, "links": [(name, pattern.format(**quoted)) for name, pattern in SHARE_TARGETS]}

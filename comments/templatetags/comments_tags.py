@@ -3,11 +3,13 @@ from django.conf import settings
 from django.urls import reverse
 
 from comments import moderation
-from comments.models import Comment
+from comments.models import SECTION_ORDERS, Comment
 from comments.text import render_comment_body
 from newsportal.params import positive_int
 
 register = template.Library()
+
+SORT_LABELS = [("picks", "Editor’s picks first"), ("oldest", "Oldest first"), ("newest", "Newest first")]
 
 
 @register.inclusion_tag("comments/includes/comment_section.html", takes_context=True)
@@ -15,7 +17,9 @@ def comment_section(context, article):
     """Render the comment section of an article: one page of it (`CommentQuerySet.section_page`)."""
     request = context.get("request")
     number = positive_int(request.GET.get("page") if request else None, default=1, maximum=10**6)
-    page = Comment.objects.section_page(article, number, settings.COMMENTS_PER_PAGE)
+    order = request.GET.get("sort") if request else None
+    order = order if order in SECTION_ORDERS else "picks"
+    page = Comment.objects.section_page(article, number, settings.COMMENTS_PER_PAGE, order)
     return {
         "article": article,
         "form_url": reverse("comments:form", kwargs={"category": article.category.slug, "slug": article.slug}),
@@ -24,6 +28,8 @@ def comment_section(context, article):
         "is_open": moderation.comments_are_open(article),
         "page": page.number,
         "pages": page.pages,
+        "order": order,
+        "orders": SORT_LABELS,
     }
 
 

@@ -8,6 +8,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from tests.factories import ArticleFactory, AuthorFactory
+from tests.html import fragment
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +23,8 @@ def writers(db):
 
 
 def byline_of(client, article):
-    html = client.get(article.get_absolute_url()).content.decode()
-    return html.split('<p class="meta">By ', 1)[1].split("</span>", 1)[0]
+    """The byline's markup up to its closing tag: the linked names as the page gives them."""
+    return fragment(client.get(article.get_absolute_url()).content, ".story__meta .byline").removesuffix("</span>")
 
 
 def link(author):

@@ -3,6 +3,7 @@ stored images are upright and carry no EXIF; renditions feed srcset/sizes, with 
 
 import struct
 import zlib
+from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from articles import services
 from articles.models import Article, Author
 from tests.articles.conftest import ADD_URL
 from tests.factories import ArticleFactory
-from tests.html import fragment
+from tests.html import fragment, select
 
 pytestmark = pytest.mark.django_db
 
@@ -162,8 +163,16 @@ def test_pages_use_srcset_and_lists_use_the_small_renditions(client, new_article
     assert f"/media/{names[480]['webp']} 480w" in read_next
     assert names[960]["webp"] not in read_next and names[1600]["jpeg"] not in read_next
 
-    listing = client.get(story.category.get_absolute_url()).content.decode()
-    assert f"/media/{names[480]['jpeg']} 480w" in listing and names[960]["jpeg"] not in listing
+    # The section's page opens with its newest story big; the older one below is a thumbnail.
+    other.image, other.image_renditions = story.image, story.image_renditions
+    other.published_at = story.published_at - timedelta(hours=1)
+    other.save()
+    listing = client.get(story.category.get_absolute_url()).content
+    assert names[1600]["jpeg"] in fragment(listing, ".lead")
+    (thumbnail,) = select(listing, ".list > .teaser img")
+    assert f"/media/{names[480]['jpeg']} 480w" in thumbnail.get("srcset") and names[960]["jpeg"] not in thumbnail.get(
+        "srcset"
+    )
 
 
 def test_author_photo_is_checked_and_cleaned_like_a_lead_image(client, editor, settings, admin_form):

@@ -56,10 +56,10 @@ def test_time_today_in_site_time_zone_is_shown_as_hours_and_minutes(tokyo_evenin
     assert newstime(published) == "00:15"
 
 
-def test_time_before_today_in_site_time_zone_is_a_short_date(tokyo_evening):
+def test_time_before_today_in_site_time_zone_is_date_and_time(tokyo_evening):
     # 23:50 on 9 March in Tokyo is the same UTC date as "today" above, but yesterday for readers.
     published = datetime(2026, 3, 9, 23, 50, tzinfo=ZoneInfo("Asia/Tokyo"))
-    assert newstime(published) == "9 Mar"
+    assert newstime(published) == "9 Mar, 23:50"
 
 
 def test_time_in_an_earlier_year_shows_the_year(tokyo_evening):
@@ -74,4 +74,4 @@ def test_read_next_on_the_page_uses_the_news_time_format(client, article, settin
     local_today = timezone.localtime(today.published_at)
     local_yesterday = timezone.localtime(yesterday.published_at)
     assert f">{local_today:%H:%M}</time>" in block
-    assert f">{local_yesterday.day} {local_yesterday:%b}</time>" in block
+    assert f">{local_yesterday.day} {local_yesterday:%b}, {local_yesterday:%H:%M}</time>" in block

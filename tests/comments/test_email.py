@@ -22,8 +22,10 @@ from django.utils import timezone
 from comments import identity, tasks
 from comments.models import Comment, Commenter, OutgoingEmail
 from comments.services import comments_moderate
+from tests.articles.test_query_budget import ARTICLE_PAGE_BUDGET
 from tests.comments.conftest import comment_data, prove_address
 from tests.factories import ArticleFactory, CommentFactory
+from tests.queries import at_most_page_queries
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 SITE = "https://news.example.com"
@@ -370,8 +372,8 @@ def test_the_outbox_sweep_hands_lost_emails_back_to_the_worker(client, article, 
     assert len(mail.messages) == 1
 
 
-def test_the_article_page_costs_the_same_queries(client, article, django_assert_max_num_queries):
+def test_the_article_page_costs_the_same_queries(client, article):
     CommentFactory.create_batch(3, article=article, verified=True)
     ArticleFactory.create_batch(3)
-    with django_assert_max_num_queries(7):  # the article page's budget (tests/articles/test_query_budget.py)
+    with at_most_page_queries(ARTICLE_PAGE_BUDGET):
         client.get(article.get_absolute_url())

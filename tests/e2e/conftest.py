@@ -22,6 +22,7 @@ from django.core.management.color import no_style
 from django.db import connection, connections, transaction
 from django.test import override_settings
 
+from articles import search
 from newsportal.models import CacheEntry
 from newsportal.roles import EDITORS, MODERATORS
 from tests.e2e.tools import CHROMIUM, DESKTOP, LAUNCH_ARGS, missing_tools
@@ -181,6 +182,7 @@ def restore(snapshot):
     """Put the demo's rows back into the flushed test database, with sequences past the restored keys."""
     connection.creation.deserialize_db_from_string(snapshot.rows)
     CacheEntry.objects.all().delete()  # a page cached while the demo loaded belongs to no test
+    search.rebuild_index()  # SQLite's search index is kept by the services, which restoring rows passes by
     reset = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
     with connection.cursor() as cursor:
         for statement in reset:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
+from articles import search
 from articles.models import Article, Author, Byline, Category
 from comments.models import Comment
 from comments.text import render_comment_body
@@ -84,6 +85,8 @@ class Command(BaseCommand):
                     for position, author in enumerate(rng.sample(authors, rng.choice((1, 1, 2))))
                 )
             article_ids += [article.pk for article in created]
+        if article_ids:
+            search.rebuild_index()  # bulk_create passes by the services that keep SQLite's search index
         self.stdout.write(f"{len(article_ids)} articles in {time.monotonic() - started:.0f} s")
 
         if not article_ids and comments:

@@ -1,0 +1,127 @@
+"""Most read: the stories readers opened most in the last 24 hours, counted without cookies or scripts.
+
+Every view of a story page (a page-cache hit or 304 as much as a render) adds one to a counter in the shared
+cache: the counter of that story for the current ten-minute window. That is one cache operation per view (an
+`incr`); only a window's first view of a story costs an `add` more. Now and then the finished windows are written
+to the database (`ReadCount`, one row per story and window) by a background task the first view of each window
+asks for, or by `manage.py flush_reads`; Most read sums the rows of the last 24 hours.
+
+Counting never makes a page stale: the list is part of the pages that show it and is refreshed when they are,
+within the page cache's lifetime.
+"""
+
+import logging
+import time
+from datetime import UTC, datetime, timedelta
+
+from django.core.cache import cache
+from django.db.models import Sum
+from django.utils import timezone
+
+from newsportal import outages, pagecache
+
+from .models import Article, ReadCount
+
+logger = logging.getLogger(__name__)
+
+WINDOW_SECONDS = 600
+PERIOD = timedelta(hours=24)
+# Stories older than this are not looked for when a window is written down (they are rarely read).
+CANDIDATE_AGE = timedelta(days=30)
+# Counters outlive their window long enough for a late `flush_reads` to write them down.
+COUNTER_SECONDS = 2 * 24 * 3600
+MOST_READ_SIZE = 5
+
+
+def current_window(now=None) -> int:
+    return int((now or time.time()) // WINDOW_SECONDS)
+
+
+def window_start(window: int) -> datetime:
+    return datetime.fromtimestamp(window * WINDOW_SECONDS, tz=UTC)
+
+
+def counter_key(window: int, slug: str) -> str:
+    return f"reads:{window}:{slug}"
+
+
+def count_view(slug: str) -> None:
+    """Count one view of a story: one `incr` on the shared cache (an `add` too on the window's first view)."""
+    window = current_window()
+    key = counter_key(window, slug)
+    try:
+        try:
+            cache.incr(key)
+        except ValueError:  # the window's first view of this story
+            if not cache.add(key, 1, timeout=COUNTER_SECONDS):
+                cache.incr(key)  # another process started the counter meanwhile
+            _ask_for_flush(window - 1)
+    except Exception as error:  # noqa: BLE001 - a lost view must never cost the reader the page
+        outages.down("cache", error)
+
+
+def _ask_for_flush(window: int) -> None:
+    """Ask the worker, once per window, to write down the window before this one."""
+    if not cache.add(f"reads-flushed:{window}", 1, timeout=COUNTER_SECONDS):
+        return
+    from .tasks import flush_read_window
+
+    try:
+        flush_read_window.enqueue(window)
+    except Exception:  # noqa: BLE001 - `manage.py flush_reads` writes it down later
+        logger.warning("Could not queue the read counts of window %s", window, exc_info=True)
+
+
+def flush(window: int) -> int:
+    """Write one window's counters to the database (again, if need be: a row holds the window's total).
+
+    Returns how many stories were read in it.
+    """
+    start = window_start(window)
+    candidates = dict(Article.objects.live().filter(published_at__gte=start - CANDIDATE_AGE).values_list("slug", "pk"))
+    counts = cache.get_many([counter_key(window, slug) for slug in candidates])
+    rows = [
+        ReadCount(article_id=candidates[key.rsplit(":", 1)[1]], window_start=start, views=views)
+        for key, views in counts.items()
+        if views
+    ]
+    ReadCount.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["article", "window_start"], update_fields=["views"]
+    )
+    ReadCount.objects.filter(window_start__lt=timezone.now() - 2 * PERIOD).delete()
+    return len(rows)
+
+
+def flush_finished(now=None) -> int:
+    """Write down every finished window of the last 24 hours (for cron, or after the worker was away)."""
+    last = current_window(now) - 1
+    first = current_window((now or time.time()) - PERIOD.total_seconds())
+    return sum(flush(window) for window in range(first, last + 1))
+
+
+def most_read(limit: int = MOST_READ_SIZE):
+    """Return the live stories read most in the last 24 hours, most read first (one query)."""
+    since = timezone.now() - PERIOD
+    return (
+        Article.objects.live()
+        .filter(read_counts__window_start__gte=since)
+        .annotate(views=Sum("read_counts__views"))
+        .order_by("-views", "-published_at", "-pk")
+        .only("title", "slug", "category__slug")
+        .select_related("category")[:limit]
+    )
+
+
+class ReadCounterMiddleware:
+    """Count each view of a story page, whether the page cache answered it or the view rendered it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method == "GET" and response.status_code in (200, 304):
+            slug = pagecache.article_slug(request)
+            if slug:
+                count_view(slug)
+        return response
