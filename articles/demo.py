@@ -13,9 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageColor, ImageDraw
 
-from . import images, services
+from . import images, popularity, services
 from .demo_data import ARTICLES, AUTHORS, CATEGORIES, CORRECTIONS
-from .models import Article, Author, Category, Correction
+from .models import Article, Author, Category, Correction, ReadCount
 
 IMAGE_SIZE = (1200, 675)
 PHOTO_SIZE = (480, 480)
@@ -117,4 +117,19 @@ def load():
                 "created_at": article.published_at + timedelta(minutes=data["minutes_after"]),
             },
         )
+    record_demo_reads()
     return f"{len(categories)} categories, {len(authors)} authors, {len(ARTICLES)} articles, {len(CORRECTIONS)} notes"
+
+
+def record_demo_reads():
+    """Give Most read something to show: a few hours of invented page views, most for the breaking story."""
+    window = popularity.current_window() - 1
+    stories = list(Article.objects.live().order_by("-is_breaking", "-published_at")[:8])
+    rows = [
+        ReadCount(article=story, window_start=popularity.window_start(window - hour * 6), views=(9 - rank) * 40 + hour)
+        for rank, story in enumerate(stories)
+        for hour in range(3)
+    ]
+    ReadCount.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["article", "window_start"], update_fields=["views"]
+    )

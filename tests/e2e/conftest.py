@@ -131,10 +131,11 @@ class Site:
     log: BrowserLog
     contexts: list = field(default_factory=list)
 
-    def new_page(self, *, javascript=True, viewport=DESKTOP, headers=None):
+    def new_page(self, *, javascript=True, viewport=DESKTOP, headers=None, color_scheme="light"):
         """Open a page in a new browser context: a separate reader, with their own cookies."""
         context = self.browser.new_context(
             base_url=self.url,
+            color_scheme=color_scheme,
             java_script_enabled=javascript,
             viewport=viewport,
             extra_http_headers=headers or {},

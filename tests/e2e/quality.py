@@ -58,12 +58,18 @@ def horizontal_overflow(page):
 def elements_past_right_edge(page):
     """Name the visible elements that end beyond the right edge of the screen.
 
-    This catches what `horizontal_overflow` cannot: content a container clips or hides in a sideways
-    scrolling strip, such as section links a phone reader would never find.
+    This catches what `horizontal_overflow` cannot: content a container clips, which a phone reader would never
+    find. A row that scrolls sideways (the sections) is a way to reach it, so what it holds is not counted.
     """
     return page.evaluate(
         """() => [...document.querySelectorAll('body *')]
             .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden')
+            .filter(el => {
+                for (let box = el.parentElement; box; box = box.parentElement) {
+                    if (['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) return false;
+                }
+                return true;
+            })
             .filter(el => el.getBoundingClientRect().width > 1)
             .filter(el => el.getBoundingClientRect().right > window.innerWidth + 0.5)
             .slice(0, 5)
@@ -78,3 +84,23 @@ def screenshot(page, name):
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def header_height(page):
+    """Return the height in CSS pixels of the site header (brand, search, sections, banner)."""
+    return page.evaluate("() => document.querySelector('.site-header').getBoundingClientRect().height")
+
+
+def grids_with_empty_cells(page):
+    """Name the grids in the page whose last row is not full (a hole a reader sees as a gap)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('main *')]
+            .filter(el => getComputedStyle(el).display === 'grid' && el.children.length)
+            .map(el => {
+                const columns = getComputedStyle(el).gridTemplateColumns.split(' ').length;
+                const items = [...el.children].filter(child => !child.matches('.rail, [hidden]')).length;
+                return {el, columns, items};
+            })
+            .filter(({el, columns, items}) => !el.matches('.home-top__grid, .with-rail') && items % columns)
+            .map(({el, columns, items}) => `${el.className}: ${items} items in ${columns} columns`)"""
+    )

@@ -152,6 +152,53 @@ def test_public_page_is_accessible_valid_and_fits_a_phone(site, name):
     sticking_out = quality.elements_past_right_edge(page)
     if sticking_out:
         problems.append(f"on the phone these end beyond the right edge: {sticking_out}")
+    header = quality.header_height(page)
+    if header > PHONE_HEADER_LIMIT:
+        problems.append(f"on the phone the header takes {header:.0f}px, more than {PHONE_HEADER_LIMIT:.0f}px")
     quality.screenshot(page, f"{name}-phone")
 
     assert not problems, f"{name} ({page.url}):\n" + "\n".join(problems)
+
+
+# The first screen of a phone shows a headline: the header takes at most a fifth of it.
+PHONE_HEADER_LIMIT = 0.2 * PHONE["height"]
+LAYOUT_PAGES = ["home", "category", "article", "search-results"]
+
+
+@pytest.mark.parametrize("name", LAYOUT_PAGES)
+def test_grids_have_no_empty_cells_at_any_width(site, name):
+    page = site.new_page(viewport=DESKTOP)
+    PAGES[name](site, page)
+    holes = []
+    for width in (1280, 900, 600, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        holes += [f"{width}px: {hole}" for hole in quality.grids_with_empty_cells(page)]
+    assert not holes, "\n".join(holes)
+
+
+@pytest.mark.parametrize("name", ["home", "article", "article-with-comments", "search-results"])
+def test_dark_mode_is_accessible(site, name):
+    page = site.new_page(viewport=DESKTOP, color_scheme="dark")
+    PAGES[name](site, page)
+    assert page.evaluate("() => matchMedia('(prefers-color-scheme: dark)').matches")
+    background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert background != "rgb(255, 255, 255)", "the page kept its light colours"
+    problems = quality.axe_violations(page, worst_allowed="minor")
+    quality.screenshot(page, f"{name}-dark")
+    page.set_viewport_size(PHONE)
+    quality.screenshot(page, f"{name}-dark-phone")
+    assert not problems, "\n".join(problems)
+
+
+def test_printing_an_article_gives_just_the_story(site):
+    page = site.new_page(viewport=DESKTOP)
+    open_article_with_comments(site, page)
+    page.emulate_media(media="print")
+    for hidden in (".site-header", ".site-footer", ".rail", "#comments", ".share"):
+        expect(page.locator(hidden)).to_be_hidden()
+    for shown in (".story__title", ".story__meta", ".story__figure", ".story__body"):
+        expect(page.locator(shown)).to_be_visible()
+    expect(page.locator(".story .print-only")).to_have_text(page.url.split("#")[0].split("?")[0])
+    quality.screenshot(page, "article-print")
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")

@@ -62,7 +62,7 @@ def test_reader_leaves_the_first_comment(site, javascript):
     expect(form).to_be_visible()
 
     form.get_by_role("button", name="Send comment").click()
-    expect(form.locator(".form-errors")).to_contain_text("nothing you wrote has been lost")
+    expect(form.locator(".form-errors")).to_have_text("Please correct the marked fields below.")  # nothing typed
     expect(form.locator(".field__error")).to_have_text(
         [
             "Please tell us your name.",
@@ -71,15 +71,21 @@ def test_reader_leaves_the_first_comment(site, javascript):
         ]
     )
 
-    # A second mistake: the e-mail address. What was typed stays in the form.
     form = page.locator("form.comment-form")
+    for label in ("Your name", "Your e-mail", "Your comment"):
+        assert_marked_invalid(form.get_by_label(label))
+
+    # A second mistake: the e-mail address. What was typed stays in the form.
     form.get_by_label("Your name").fill("Ada Reader")
     form.get_by_label("Your e-mail").fill("ada-at-example")
     form.get_by_label("Your comment").fill(OPINION)
     form.get_by_role("button", name="Send comment").click()
+    expect(form.locator(".form-errors")).to_contain_text("nothing you wrote has been lost")
     expect(form.locator(".field__error")).to_have_text(
         ["This does not look like an e-mail address, e.g. name@example.com."]
     )
+    assert_marked_invalid(form.get_by_label("Your e-mail"))
+    expect(form.get_by_label("Your name")).not_to_have_attribute("aria-invalid", "true")
     expect(form.get_by_label("Your name")).to_have_value("Ada Reader")
     expect(form.get_by_label("Your comment")).to_have_value(OPINION)
     assert not Comment.objects.filter(article=article).exists()  # nothing stored while the form has errors
@@ -95,6 +101,53 @@ def test_reader_leaves_the_first_comment(site, javascript):
     # Still a first comment for everyone else until a moderator approves it.
     page.get_by_role("link", name="Back to the article").click()
     expect(page.locator("#comments").get_by_role("link", name="Leave the first comment")).to_be_visible()
+    own = page.locator("#comments .comment--own")
+    if javascript:
+        # The reader sees their own waiting comment, kept by their browser, never by the shared page.
+        expect(own).to_contain_text(OPINION)
+        expect(own).to_contain_text("only you can see this until a moderator approves it")
+    else:
+        expect(own).to_have_count(0)
+    served = page.request.get(article.get_absolute_url()).text()
+    assert OPINION not in served and "only you can see this" not in served
+
+
+def assert_marked_invalid(field):
+    """The field shows its error as a sighted reader sees it (the error colour) and as a screen reader hears it."""
+    expect(field).to_have_attribute("aria-invalid", "true")
+    described_by = field.get_attribute("aria-describedby") or ""
+    error_id = next(part for part in described_by.split() if part.endswith("_error"))
+    expect(field.page.locator(f"#{error_id}")).to_be_visible()
+    error_colour = field.page.locator(f"#{error_id}").evaluate("element => getComputedStyle(element).color")
+    expect(field).to_have_css("border-left-color", error_colour)
+
+
+def test_the_form_opened_in_place_can_be_closed(site):
+    page = site.new_page()
+    page.goto(article_without_comments().get_absolute_url())
+    call = page.get_by_role("link", name="Leave the first comment")
+    call.click()
+    expect(call).to_have_attribute("aria-expanded", "true")
+    expect(page.locator(f"#{call.get_attribute('aria-controls')} form")).to_be_visible()
+    page.get_by_role("button", name="Cancel").click()
+    expect(page.locator(".comment-form-slot")).to_have_count(0)
+    expect(call).to_have_attribute("aria-expanded", "false")
+    expect(call).to_be_focused()
+
+
+def test_report_form_shows_its_error_beside_large_choices(site):
+    comment = Comment.objects.filter(status=Comment.Status.APPROVED).select_related("article__category").first()
+    page = site.new_page()
+    page.goto(comment.article.get_absolute_url())
+    page.locator(f"#comment-{comment.pk}").get_by_role("link", name=re.compile(r"^Report")).click()
+    page.get_by_role("button", name="Send report").click()  # no choice: the server answers, not a bubble
+    expect(page.locator(".field__error")).to_have_text("Please choose a reason.")
+    group = page.get_by_role("group", name=re.compile("Why should moderators"))
+    expect(group).to_have_attribute("aria-describedby", re.compile("_error"))
+    for radio in group.get_by_role("radio").all():
+        expect(radio).to_have_attribute("aria-invalid", "true")
+        box = radio.bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24, box
 
 
 def report(page, comment, reason):
