@@ -1,5 +1,6 @@
 from functools import partial
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
@@ -16,9 +17,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from newsportal.params import positive_int
 
-from . import publishing, revisions, services
+from . import live, publishing, revisions, services
 from .forms import ArticleAdminForm, AuthorAdminForm, BylineFormSet
-from .models import FAR_FUTURE, Article, Author, Byline, Category, Correction
+from .models import FAR_FUTURE, Article, Author, Byline, Category, Correction, LiveUpdate
 
 
 class ThroughServices:
@@ -153,6 +154,16 @@ class ArticleAdmin(SimpleHistoryAdmin):
         (
             _("Home page and breaking news"),
             {"fields": ["pinned_lead", "top_story_rank", "is_breaking", "breaking_until"]},
+        ),
+        (
+            _("Live coverage"),
+            {
+                "fields": ["live_from", "live_until", "key_points"],
+                "description": _(
+                    "Run this story as a live page: short updates, newest first, that readers follow without "
+                    "reloading. Post updates with “Post a live update” at the top of this page."
+                ),
+            },
         ),
         (_("Comments"), {"fields": ["comments_open", "comment_moderation", "trusted_commenters_skip_queue"]}),
     ]
@@ -312,3 +323,73 @@ class ArticleAdmin(SimpleHistoryAdmin):
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/articles/article/revision_compare.html", context)
+
+
+class LiveUpdateForm(forms.ModelForm):
+    class Meta:
+        model = LiveUpdate
+        fields = ["article", "headline", "body", "image", "image_alt", "is_key", "is_pinned", "author_name"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 6, "autofocus": True})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["article"].queryset = Article.objects.exclude(live_from=None).order_by("-live_from")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("image") and not cleaned.get("image_alt", "").strip():
+            self.add_error("image_alt", _("Describe the image for readers who cannot see it."))
+        return cleaned
+
+
+@admin.register(LiveUpdate)
+class LiveUpdateAdmin(SimpleHistoryAdmin):
+    """The fast form of a live page: post, and the next empty form is ready for the same story.
+
+    Withdrawing keeps the update (and its history) in the admin; editors have no right to delete one.
+    """
+
+    form = LiveUpdateForm
+    list_display = ["published_at", "summary", "article", "is_key", "is_pinned", "shown"]
+    list_filter = ["article", "is_key", "is_pinned", ("withdrawn_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["article"]
+    search_fields = ["headline", "body"]
+    actions = ["withdraw", "restore"]
+    readonly_fields = ["published_at", "edited_at", "withdrawn_at"]
+
+    def get_changeform_initial_data(self, request):
+        """The story chosen last (`?article=`), and the editor's own name as the byline."""
+        return {**super().get_changeform_initial_data(request), "author_name": request.user.get_full_name()}
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if obj else [name for name in fields if name not in self.readonly_fields]
+
+    @admin.display(description=_("update"))
+    def summary(self, update):
+        return str(update)
+
+    @admin.display(description=_("shown to readers"), boolean=True)
+    def shown(self, update):
+        return update.withdrawn_at is None
+
+    def save_model(self, request, obj, form, change):
+        live.update_save(update=obj, user=request.user)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """Back to an empty form for the same story, at once: the next update is seconds away."""
+        if "_continue" in request.POST or "_popup" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(request, _("Update posted: %(update)s") % {"update": obj}, messages.SUCCESS)
+        url = reverse("admin:articles_liveupdate_add")
+        return HttpResponseRedirect(f"{url}?article={obj.article_id}")
+
+    @admin.action(description=_("Withdraw the selected updates (readers stop seeing them)"), permissions=["change"])
+    def withdraw(self, request, queryset):
+        for update in queryset.filter(withdrawn_at=None):
+            live.update_withdraw(update=update)
+
+    @admin.action(description=_("Show the selected updates again"), permissions=["change"])
+    def restore(self, request, queryset):
+        for update in queryset.exclude(withdrawn_at=None):
+            live.update_restore(update=update)

@@ -13,9 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageColor, ImageDraw
 
-from . import images, popularity, services
-from .demo_data import ARTICLES, AUTHORS, CATEGORIES, CORRECTIONS
-from .models import Article, Author, Category, Correction, ReadCount
+from . import images, live, popularity, services
+from .demo_data import ARTICLES, AUTHORS, CATEGORIES, CORRECTIONS, LIVE_COVERAGE
+from .models import Article, Author, Category, Correction, LiveUpdate, ReadCount
 
 IMAGE_SIZE = (1200, 675)
 PHOTO_SIZE = (480, 480)
@@ -117,6 +117,7 @@ def load():
                 "created_at": article.published_at + timedelta(minutes=data["minutes_after"]),
             },
         )
+    start_demo_live_page()
     record_demo_reads()
     return f"{len(categories)} categories, {len(authors)} authors, {len(ARTICLES)} articles, {len(CORRECTIONS)} notes"
 
@@ -133,3 +134,26 @@ def record_demo_reads():
     ReadCount.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["article", "window_start"], update_fields=["views"]
     )
+
+
+def start_demo_live_page():
+    """Run the storm story as a live page, with key points and a night of updates (once: kept on a reload)."""
+    article = Article.objects.get(slug=LIVE_COVERAGE["article"])
+    now = timezone.now()
+    if article.live_from is None:
+        article.live_from = now - timedelta(hours=LIVE_COVERAGE["started_hours_ago"])
+    article.key_points = LIVE_COVERAGE["key_points"]
+    services.article_save(article=article, reason="Demo live coverage")
+    if article.live_updates.exists():
+        return
+    for minutes, headline, text, key, pinned in LIVE_COVERAGE["updates"]:
+        update = LiveUpdate(
+            article=article,
+            headline=headline,
+            body=text,
+            is_key=key,
+            is_pinned=pinned,
+            author_name="Maya Okafor",
+            published_at=now - timedelta(minutes=minutes),
+        )
+        live.update_save(update=update)

@@ -598,3 +598,66 @@ CORRECTIONS = [
         "minutes_after": 15,
     },
 ]
+
+# The running live page of the demo: the storm surge story, followed through the night.
+LIVE_COVERAGE = {
+    "article": "flood-barriers-hold-as-storm-surge-reaches-varnholm",
+    "started_hours_ago": 6,
+    "key_points": (
+        "- The Varnholm harbour barriers held through the night's peak tide.\n"
+        "- About 2,000 residents of the low-lying streets spent the night away from home.\n"
+        "- Ferries to the outer islands stay suspended until at least midday.\n"
+        "- A smaller surge is possible on the evening tide."
+    ),
+    # (minutes ago, headline, text, key update, pinned)
+    "updates": [
+        (
+            350,
+            "Evacuation advice for the old fish market streets",
+            "The city has asked residents of the streets around the old fish market to stay with friends or in "
+            "the two school halls opened as shelters. Buses leave the town square every twenty minutes.",
+            False,
+            False,
+        ),
+        (
+            240,
+            "",
+            "Waves are now breaking over the outer wall of the harbour. The barrier gates closed at 01:10, "
+            "as planned; engineers report them watertight.",
+            False,
+            False,
+        ),
+        (
+            185,
+            "Tide peaks, barriers hold",
+            "The tide peaked shortly after 03:00 about forty centimetres below the top of the main barrier, the "
+            "highest level recorded in Varnholm in more than thirty years. No breach has been reported.",
+            True,
+            False,
+        ),
+        (
+            120,
+            "",
+            "The coastal defence office says it will publish the night's gauge readings later today, so that "
+            "residents can compare them with earlier storms.",
+            False,
+            False,
+        ),
+        (
+            45,
+            "Engineers begin their inspection",
+            "Teams are walking the length of the barrier to check every gate and seal before the next tide. "
+            "Residents are asked to keep away from the harbour wall until they have finished.",
+            False,
+            False,
+        ),
+        (
+            15,
+            "What to do before the evening tide",
+            "Keep away from the harbour wall, check on neighbours who live alone in the low-lying streets, and "
+            "follow the city's official notices rather than rumours shared online.",
+            True,
+            True,
+        ),
+    ],
+}

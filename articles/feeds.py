@@ -127,3 +127,55 @@ class CategoryAtomFeed(CategoryFeed):
 
     def subtitle(self, category):
         return self.description(category)
+
+
+class LiveUpdatesFeed(Feed):
+    """The updates of one live page, newest first: for readers who follow a breaking story in a feed reader."""
+
+    feed_type = Rss201rev2Feed
+
+    def get_object(self, request, category, slug):
+        return get_object_or_404(Article.objects.live().exclude(live_from=None), slug=slug, category__slug=category)
+
+    def title(self, article):
+        return f"{settings.SITE_NAME} live: {article.title}"
+
+    def link(self, article):
+        return article.get_absolute_url()
+
+    def description(self, article):
+        return article.standfirst or article.title
+
+    def author_name(self):
+        return settings.SITE_NAME
+
+    def items(self, article):
+        return article.live_updates.shown().order_by("-published_at", "-pk")[:FEED_SIZE]
+
+    def item_title(self, update):
+        return update.headline or str(update)
+
+    def item_description(self, update):
+        return update.body_html
+
+    def item_link(self, update):
+        return update.get_absolute_url()
+
+    def item_guid(self, update):
+        return update.get_absolute_url()
+
+    def item_pubdate(self, update):
+        return update.published_at
+
+    def item_updateddate(self, update):
+        return update.edited_at or update.published_at
+
+    def item_author_name(self, update):
+        return update.author_name or None
+
+
+class LiveUpdatesAtomFeed(LiveUpdatesFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, article):
+        return self.description(article)

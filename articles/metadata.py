@@ -17,8 +17,11 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from newsportal.templatetags.site import language_tag
+
+from .search import plain_text
 
 # The publisher's logo (a 512 px square made from the site icon) for NewsArticle.publisher and default cards.
 LOGO = "icons/logo.png"
@@ -106,6 +109,29 @@ def news_article(request, article):
             {"@type": "ImageObject", "url": image["url"], "width": image["width"], "height": image["height"]}
         ]
     return {key: value for key, value in data.items() if value is not None}
+
+
+def live_blog(request, article, updates):
+    """Return a live page as LiveBlogPosting (what gives it a "LIVE" badge in search), with its shown updates."""
+    data = news_article(request, article)
+    url = data["url"]
+    data["@type"] = "LiveBlogPosting"
+    data["coverageStartTime"] = isotime(article.live_from)
+    if article.live_until:
+        data["coverageEndTime"] = isotime(article.live_until)
+    data["liveBlogUpdate"] = [
+        {
+            "@type": "BlogPosting",
+            "headline": update.headline or Truncator(plain_text(update.body_html)).chars(110),
+            "articleBody": plain_text(update.body_html),
+            "datePublished": isotime(update.published_at),
+            "dateModified": isotime(update.edited_at or update.published_at),
+            "url": f"{url}#update-{update.pk}",
+            **({"author": {"@type": "Person", "name": update.author_name}} if update.author_name else {}),
+        }
+        for update in updates
+    ]
+    return data
 
 
 def breadcrumbs(request, *trail):

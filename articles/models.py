@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.text import format_lazy
+from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -49,7 +49,7 @@ TOP_STORY_SLOTS = 4
 # bylines are saved, so the revision holds the authors as they are after the save.
 ARTICLE_HISTORY = HistoricalRecords(
     m2m_fields=["authors"],
-    excluded_fields=["body_html"],
+    excluded_fields=["body_html", "key_points_html", "live_updated_at"],
     history_change_reason_field=models.TextField(null=True),
 )
 
@@ -299,6 +299,24 @@ class Article(models.Model):
         help_text=_("The banner disappears at this time. Leave empty to keep it until you untick “breaking news”."),
     )
 
+    # Live coverage (articles/live.py): short timestamped updates while a story breaks.
+    live_from = models.DateTimeField(
+        _("live coverage from"), null=True, blank=True, help_text=_("Set to run this story as a live page.")
+    )
+    live_until = models.DateTimeField(
+        _("live coverage until"),
+        null=True,
+        blank=True,
+        help_text=_("The page stays with all its updates, labelled “Live coverage ended”. Empty: still running."),
+    )
+    key_points = models.TextField(
+        _("key points"),
+        blank=True,
+        help_text=_("“What we know”, above the updates. Markdown: one “- ” per point."),
+    )
+    key_points_html = models.TextField(editable=False, blank=True)
+    live_updated_at = models.DateTimeField(editable=False, null=True)  # the newest update's time (articles.live)
+
     comments_open = models.BooleanField(_("comments open"), default=True)
     comment_moderation = models.CharField(
         _("comment moderation"), max_length=4, choices=CommentModeration.choices, blank=True, default=""
@@ -397,7 +415,19 @@ class Article(models.Model):
 
         The one definition of "last modified": JSON-LD's dateModified, the feeds' updated and the sitemaps' lastmod.
         """
-        return max(moment for moment in (self.published_at, self.updated_at, self.last_noted_at) if moment)
+        return max(moment for moment in (self.published_at, self.updated_at, self.last_updated_at) if moment)
+
+    @property
+    def last_updated_at(self):
+        """Return the time of the newest note or live update: the “Updated 14:05” at the top of the story."""
+        return max((moment for moment in (self.last_noted_at, self.live_updated_at) if moment), default=None)
+
+    def coverage_state(self, now=None):
+        """Return "running" or "ended" for a live page, or "" for a normal story (or coverage yet to start)."""
+        now = now or timezone.now()
+        if not self.live_from or self.live_from > now:
+            return ""
+        return "ended" if self.live_until and self.live_until <= now else "running"
 
 
 class CorrectionQuerySet(models.QuerySet):
@@ -455,3 +485,51 @@ class ReadCount(models.Model):
 
     def __str__(self):
         return f"{self.article_id} @ {self.window_start:%Y-%m-%d %H:%M}: {self.views}"
+
+
+class LiveUpdateQuerySet(models.QuerySet):
+    def shown(self):
+        """The updates readers see: not withdrawn, pinned first, then newest first."""
+        return self.filter(withdrawn_at__isnull=True, published_at__lte=timezone.now()).order_by(
+            "-is_pinned", "-published_at", "-pk"
+        )
+
+
+class LiveUpdate(models.Model):
+    """One short update of a live page: newest first, each with its own anchor (`#update-<pk>`)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="live_updates", verbose_name=_("story"))
+    headline = models.CharField(_("headline"), max_length=160, blank=True, help_text=_("Optional, short."))
+    body = models.TextField(_("text"), help_text=_("Markdown, as in stories."))
+    body_html = models.TextField(editable=False, blank=True)
+    image = models.ImageField(
+        _("image"), upload_to="live/%Y/%m/", blank=True, width_field="image_width", height_field="image_height"
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_renditions = models.JSONField(default=list, blank=True, editable=False)
+    image_alt = models.CharField(_("image description"), max_length=250, blank=True)
+    is_key = models.BooleanField(_("key update"), default=False, help_text=_("Marked for readers skimming the page."))
+    is_pinned = models.BooleanField(_("pinned"), default=False, help_text=_("Shown first, above the newest."))
+    author_name = models.CharField(_("by"), max_length=120, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    published_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+
+    objects = LiveUpdateQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["body_html", "image_renditions"])
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("live update")
+        verbose_name_plural = _("live updates")
+        indexes = [models.Index(fields=["article", "-published_at"], name="live_update_newest_idx")]
+
+    def __str__(self):
+        return self.headline or Truncator(self.body).words(8)
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#update-{self.pk}"

@@ -42,7 +42,8 @@ def article_save(
     """
     created = article._state.adding
     article.body_html = render_markdown(article.body)
-    article.image_renditions = _stored_renditions(article.image, article.image_renditions)
+    article.key_points_html = render_markdown(article.key_points) if article.key_points.strip() else ""
+    article.image_renditions = stored_renditions(article.image, article.image_renditions)
     article.skip_history_when_saving = True
     try:
         with editorial_change(article):
@@ -96,7 +97,7 @@ def editorial_change(article: Article) -> Iterator[None]:
         pagecache.content_changed(*{slug for slug, _, _ in seen}, everywhere=any(every for _, _, every in seen))
 
 
-def _stored_renditions(image, renditions: list, widths=images.RENDITION_WIDTHS) -> list:
+def stored_renditions(image, renditions: list, widths=images.RENDITION_WIDTHS) -> list:
     """Commit a newly uploaded picture to storage and return its renditions; none for a removed picture.
 
     A picture stored before renditions existed gets them on its next save.
@@ -166,7 +167,7 @@ def article_restore(*, article: Article, revision, user=None) -> Article:
 @transaction.atomic
 def author_save(*, author: Author) -> Author:
     """Save an author, storing a newly uploaded photo with its renditions; their pages and bylines show it at once."""
-    author.photo_renditions = _stored_renditions(author.photo, author.photo_renditions, AUTHOR_PHOTO_WIDTHS)
+    author.photo_renditions = stored_renditions(author.photo, author.photo_renditions, AUTHOR_PHOTO_WIDTHS)
     author.save()
     _author_pages_changed(author)
     return author

@@ -2,7 +2,7 @@ from django.urls import path
 
 from newsportal.pagecache import public_page
 
-from . import feeds, views
+from . import feeds, live, views
 
 app_name = "articles"
 
@@ -24,7 +24,23 @@ urlpatterns = [
     path("<slug:category>/", public_page(views.CategoryView.as_view(), reads=["page"]), name="category"),
     path(
         "<slug:category>/<slug:slug>/",
-        public_page(views.ArticleView.as_view(), reads=["page", "sort"], article_kwarg="slug"),
+        public_page(views.ArticleView.as_view(), reads=["page", "sort", "updates"], article_kwarg="slug"),
         name="article",
+    ),
+    # A live page's updates: polled by readers' browsers, and as feeds. Part of the story's pages in the cache.
+    path(
+        "<slug:category>/<slug:slug>/updates/",
+        public_page(views.live_updates, article_kwarg="slug", max_age=live.FRAGMENT_MAX_AGE, counts_reads=False),
+        name="live-updates",
+    ),
+    path(
+        "<slug:category>/<slug:slug>/updates/rss/",
+        public_page(feeds.LiveUpdatesFeed(), article_kwarg="slug", counts_reads=False),
+        name="live-feed-rss",
+    ),
+    path(
+        "<slug:category>/<slug:slug>/updates/atom/",
+        public_page(feeds.LiveUpdatesAtomFeed(), article_kwarg="slug", counts_reads=False),
+        name="live-feed-atom",
     ),
 ]

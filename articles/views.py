@@ -11,7 +11,9 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import curation, publishing
+from newsportal.params import positive_int
+
+from . import curation, live, publishing
 from .models import Article, Author, Category, Correction
 from .pagination import DeferredJoinPaginator
 from .search import clean_query
@@ -62,7 +64,36 @@ class ArticleView(DetailView):
         if self.object.category.slug != kwargs["category"]:
             return redirect(self.object, permanent=True)
         context = self.get_context_data(object=self.object, current_category_slug=self.object.category.slug)
+        context.update(live_context(request, self.object))
         return self.render_to_response(context)
+
+
+def live_context(request, article):
+    """What a live page shows of its coverage: one page of updates (`?updates=`) and whether it still runs."""
+    if not article.live_from:
+        return {}
+    number = positive_int(request.GET.get("updates"), default=1, maximum=10**6)
+    updates, number, pages = live.updates_page(article, number)
+    return {
+        "coverage": article.coverage_state(),
+        "live_updates": updates,
+        "updates_number": number,
+        "updates_pages": pages,
+        "poll_seconds": live.POLL_SECONDS,
+    }
+
+
+def live_updates(request, category, slug):
+    """The newest updates of a running live page, as the HTML the page's script inserts (polled every few seconds).
+
+    The same for every reader, cached, with an ETag: a poll with nothing new is a 304 from the page cache.
+    """
+    article = get_object_or_404(Article.objects.live().select_related("category"), slug=slug, category__slug=category)
+    if not article.live_from:
+        raise Http404("Not a live page")
+    updates, _, _ = live.updates_page(article)
+    context = {"article": article, "live_updates": updates, "coverage": article.coverage_state()}
+    return render(request, "articles/live_updates_fragment.html", context)
 
 
 def can_preview(user) -> bool:
@@ -88,6 +119,7 @@ class ArticlePreviewView(DetailView):
             preview_state=publishing.state(article),
             noindex=True,
             current_category_slug=article.category.slug,
+            **live_context(self.request, article),
             **kwargs,
         )
 

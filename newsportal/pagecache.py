@@ -73,9 +73,11 @@ class Policy:
 
     reads: frozenset[str]
     article_kwarg: str | None
+    max_age: int | None = None  # what browsers may keep, when shorter than PAGE_CACHE_MAX_AGE (a polled fragment)
+    counts_reads: bool = True  # a view of a story page counts for Most read; a poll of its updates does not
 
 
-def public_page(view=None, *, reads=(), article_kwarg=None):
+def public_page(view=None, *, reads=(), article_kwarg=None, max_age=None, counts_reads=True):
     """Mark a view's responses as identical for every anonymous reader, so they may be cached whole.
 
     `reads`: the query parameters the view uses (every other one is dropped before the view runs);
@@ -88,7 +90,7 @@ def public_page(view=None, *, reads=(), article_kwarg=None):
             on_site_address(request)
             return view(request, *args, **kwargs)
 
-        wrapped.page_cache_policy = Policy(frozenset(reads), article_kwarg)
+        wrapped.page_cache_policy = Policy(frozenset(reads), article_kwarg, max_age, counts_reads)
         return wrapped
 
     return decorate(view) if view is not None else decorate
@@ -179,6 +181,7 @@ class Page:
         self.lock_key = f"page-render:{digest}"
         group = article_key(match.kwargs[policy.article_kwarg]) if policy.article_kwarg else LISTS
         self.generation_keys = (SITE, group)
+        self.max_age = policy.max_age
 
 
 class PageCacheMiddleware:
@@ -342,6 +345,7 @@ class PageCacheMiddleware:
                 "stored_at": stored_at,
                 "headers": dict(carried.items()),
                 "body": encoded,
+                "max_age": page.max_age,
             }
         return entries
 
@@ -354,7 +358,7 @@ class PageCacheMiddleware:
                 response[name] = headers[name]
         else:
             response = HttpResponse(entry["body"], headers=headers)
-        response["Cache-Control"] = cache_control(fresh=state != "STALE")
+        response["Cache-Control"] = cache_control(fresh=state != "STALE", max_age=entry.get("max_age"))
         response["X-Cache"] = state
         return response
 
@@ -374,9 +378,11 @@ class Match:
 
 
 def article_slug(request):
-    """Return the slug of the article a public story page shows (from its URL alone), or None for other paths."""
+    """Return the slug of the story a public story page shows (from its URL alone), or None for other paths."""
     policy, match = _policy(get_resolver(getattr(request, "urlconf", None)), request.path_info)
-    return match.kwargs.get(policy.article_kwarg) if policy and policy.article_kwarg else None
+    if policy and policy.article_kwarg and policy.counts_reads:
+        return match.kwargs.get(policy.article_kwarg)
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -403,7 +409,12 @@ def accepted_encoding(request):
     return next((encoding for encoding in ENCODINGS if offered.get(encoding, 0) > 0), "")
 
 
-def cache_control(*, fresh=True):
-    """Return the Cache-Control of a public page; a stale copy may not be kept by browsers or CDNs."""
-    max_age = settings.PAGE_CACHE_MAX_AGE if fresh else 0
-    return f"public, max-age={max_age}, stale-while-revalidate={settings.PAGE_CACHE_STALE_SECONDS}"
+def cache_control(*, fresh=True, max_age=None):
+    """Return the Cache-Control of a public page; a stale copy may not be kept by browsers or CDNs.
+
+    `max_age`: a shorter lifetime a view asked for (a fragment that readers poll), which also bounds
+    stale-while-revalidate, so a poll never gets a copy older than that.
+    """
+    kept = settings.PAGE_CACHE_MAX_AGE if max_age is None else min(max_age, settings.PAGE_CACHE_MAX_AGE)
+    stale = settings.PAGE_CACHE_STALE_SECONDS if max_age is None else 0
+    return f"public, max-age={kept if fresh else 0}, stale-while-revalidate={stale}"

@@ -170,14 +170,18 @@ def article_meta(context, article):
 
 @register.simple_tag(takes_context=True)
 def article_json_ld(context, article):
-    """Render the NewsArticle and its BreadcrumbList (home → category → story) as JSON-LD."""
+    """Render the NewsArticle (a live page: LiveBlogPosting) and its BreadcrumbList (home → category → story)."""
     request = context["request"]
     trail = metadata.breadcrumbs(
         request,
         (article.category.name, article.category.get_absolute_url()),
         (article.title, article.get_absolute_url()),
     )
-    return metadata.json_ld(metadata.news_article(request, article)) + metadata.json_ld(trail)
+    if article.live_from and "live_updates" in context:
+        story = metadata.live_blog(request, article, context["live_updates"])
+    else:
+        story = metadata.news_article(request, article)
+    return metadata.json_ld(story) + metadata.json_ld(trail)
 
 
 @register.simple_tag(takes_context=True)

@@ -1,7 +1,8 @@
 // Progressive enhancement only: every flow works without this file (plain links and forms).
 // With it: "Leave a comment" and "Reply" open the comment form in place (and Cancel closes it), the form is sent
 // without leaving the article with errors back next to the fields; a reader's own waiting comment shows on the
-// article in their browser only; "Copy link" copies a story's address.
+// article in their browser only; "Copy link" copies a story's address; a running live page offers new updates
+// as they are posted ("N new updates"), keeping the reader's place.
 (function () {
   "use strict";
 
@@ -153,6 +154,107 @@
   if (posted) remember(JSON.parse(posted.textContent));
   const ownBox = document.querySelector("[data-own-comments]");
   if (ownBox) showOwnComments(ownBox);
+
+  // ---- Live pages: ask for new updates every few seconds ---------------------------------------------------
+
+  function followLivePage(live) {
+    const every = Number(live.dataset.pollSeconds || 10) * 1000;
+    const button = live.querySelector("[data-show-updates]");
+    let waiting = [];
+
+    function listOf(root) {
+      let list = root.querySelector("[data-live-list]");
+      if (!list && root === live) {
+        list = document.createElement("ol");
+        list.className = "live-updates";
+        list.setAttribute("data-live-list", "");
+        const empty = live.querySelector("[data-live-empty]");
+        if (empty) empty.replaceWith(list); else button.parentElement.after(list);
+      }
+      return list;
+    }
+
+    function keepingPlace(change) {
+      // Whatever moves above the reader's eyes, the update they were reading stays where it was.
+      const anchor = [...live.querySelectorAll("[data-update]")].find(function (item) {
+        return item.getBoundingClientRect().bottom > 0;
+      });
+      const before = anchor ? anchor.getBoundingClientRect().top : 0;
+      change();
+      if (anchor && anchor.isConnected) window.scrollBy(0, anchor.getBoundingClientRect().top - before);
+    }
+
+    function showWaiting() {
+      if (!waiting.length) return;
+      const list = listOf(live);
+      keepingPlace(function () {
+        const firstUnpinned = list.querySelector("[data-update]:not(.live-update--pinned)");
+        waiting.forEach(function (item) {
+          item.classList.add("live-update--new");
+          list.insertBefore(item, item.classList.contains("live-update--pinned") ? list.firstChild : firstUnpinned);
+        });
+      });
+      waiting = [];
+      button.hidden = true;
+    }
+
+    function consider(html) {
+      const incoming = listOf(new DOMParser().parseFromString(html, "text/html"));
+      if (!incoming) return false;
+      const list = listOf(live);
+      const fresh = [...incoming.children];
+      const ids = new Set(fresh.map(function (item) { return item.dataset.update; }));
+      const oldest = Math.min.apply(null, fresh.map(function (item) { return Number(item.dataset.update); }));
+      keepingPlace(function () {
+        list.querySelectorAll("[data-update]").forEach(function (item) {
+          if (!ids.has(item.dataset.update) && Number(item.dataset.update) > oldest) item.remove(); // withdrawn
+        });
+        fresh.forEach(function (item) {
+          const shown = document.getElementById(item.id);
+          if (shown && shown.dataset.version !== item.dataset.version) shown.replaceWith(document.importNode(item, true));
+        });
+      });
+      const known = new Set(waiting.map(function (item) { return item.id; }));
+      fresh.forEach(function (item) {
+        if (!document.getElementById(item.id) && !known.has(item.id)) waiting.push(document.importNode(item, true));
+      });
+      if (waiting.length) {
+        const atTop = list.getBoundingClientRect().top >= 0;
+        if (atTop) {
+          showWaiting();
+        } else {
+          button.textContent = waiting.length === 1 ? "1 new update" : waiting.length + " new updates";
+          button.hidden = false;
+        }
+      }
+      return incoming.dataset.coverage !== "ended";
+    }
+
+    async function poll() {
+      let goOn = true;
+      if (!document.hidden) {
+        try {
+          // "no-cache": the browser revalidates with its ETag, so a poll with nothing new is a 304.
+          const response = await fetch(live.dataset.updatesUrl, { cache: "no-cache", credentials: "omit" });
+          if (response.ok) goOn = consider(await response.text());
+        } catch (error) { /* offline for a moment: try again at the next poll */ }
+      }
+      if (goOn) window.setTimeout(poll, every * (0.9 + Math.random() * 0.2));
+    }
+
+    button.addEventListener("click", function () {
+      const first = waiting[0];
+      showWaiting();
+      if (first) {
+        first.setAttribute("tabindex", "-1");
+        first.focus();
+      }
+    });
+    window.setTimeout(poll, every);
+  }
+
+  const livePage = document.querySelector("[data-live-page]");
+  if (livePage) followLivePage(livePage);
 
   // ---- Copy link ------------------------------------------------------------------------------------------
 

@@ -1,0 +1,71 @@
+"""Live coverage: the updates of a live page, posted, edited and withdrawn by editors in a hurry.
+
+Every change goes through here, so that the update's text is rendered and sanitised like a story's, its picture
+stored with renditions, the story's `live_updated_at` (its "Updated" time and dateModified) follows the newest
+update, and the page cache makes stale exactly the story's own pages: the live page and its updates endpoint
+(`pagecache.discussion_changed`), never the lists.
+"""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from newsportal import pagecache
+
+from .models import Article, LiveUpdate
+from .richtext import render_markdown
+from .services import stored_renditions
+
+UPDATES_PER_PAGE = 20
+POLL_SECONDS = 10  # how often a reader's open live page asks for new updates
+FRAGMENT_MAX_AGE = 5  # what a browser may keep of the polled updates
+
+
+@transaction.atomic
+def update_save(*, update: LiveUpdate, user=None) -> LiveUpdate:
+    """Post a new update or save an edited one; readers polling the page see it within their next poll."""
+    if update._state.adding:
+        update.posted_by = update.posted_by or user
+        if not update.author_name and user is not None:
+            update.author_name = user.get_full_name()
+    else:
+        update.edited_at = timezone.now()
+    update.body_html = render_markdown(update.body)
+    update.image_renditions = stored_renditions(update.image, update.image_renditions)
+    update.save()
+    _story_changed(update.article_id)
+    return update
+
+
+@transaction.atomic
+def update_withdraw(*, update: LiveUpdate) -> LiveUpdate:
+    """Take an update off the page; it stays in the admin and its history."""
+    update.withdrawn_at = timezone.now()
+    update.save(update_fields=["withdrawn_at"])
+    _story_changed(update.article_id)
+    return update
+
+
+@transaction.atomic
+def update_restore(*, update: LiveUpdate) -> LiveUpdate:
+    update.withdrawn_at = None
+    update.save(update_fields=["withdrawn_at"])
+    _story_changed(update.article_id)
+    return update
+
+
+def _story_changed(article_id) -> None:
+    newest = LiveUpdate.objects.filter(article_id=article_id).shown().aggregate(newest=Max("published_at"))["newest"]
+    Article.objects.filter(pk=article_id).update(live_updated_at=newest)
+    slug = Article.objects.values_list("slug", flat=True).get(pk=article_id)
+    pagecache.discussion_changed(slug)
+
+
+def updates_page(article, number: int = 1):
+    """Return (updates, number, pages) of one page of a live page's updates: pinned first, then newest first."""
+    shown = article.live_updates.shown()
+    count = shown.count()
+    pages = max(1, -(-count // UPDATES_PER_PAGE))
+    number = min(max(1, number), pages)
+    start = (number - 1) * UPDATES_PER_PAGE
+    return list(shown[start : start + UPDATES_PER_PAGE]), number, pages
