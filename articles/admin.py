@@ -329,7 +329,7 @@ class LiveUpdateForm(forms.ModelForm):
     class Meta:
         model = LiveUpdate
         fields = ["article", "headline", "body", "image", "image_alt", "is_key", "is_pinned", "author_name"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 6, "autofocus": True})}
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -356,14 +356,21 @@ class LiveUpdateAdmin(SimpleHistoryAdmin):
     search_fields = ["headline", "body"]
     actions = ["withdraw", "restore"]
     readonly_fields = ["published_at", "edited_at", "withdrawn_at"]
+    # The text first: the admin puts the cursor in the first field, and the story is chosen already (`?article=`).
+    fieldsets = [
+        (None, {"fields": ["body", "headline", "is_key", "is_pinned"]}),
+        (_("Picture"), {"fields": ["image", "image_alt"]}),
+        (_("Story and byline"), {"fields": ["article", "author_name"]}),
+    ]
 
     def get_changeform_initial_data(self, request):
         """The story chosen last (`?article=`), and the editor's own name as the byline."""
         return {**super().get_changeform_initial_data(request), "author_name": request.user.get_full_name()}
 
-    def get_fields(self, request, obj=None):
-        fields = list(super().get_fields(request, obj))
-        return fields if obj else [name for name in fields if name not in self.readonly_fields]
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.fieldsets
+        return [*self.fieldsets, (_("History"), {"fields": self.readonly_fields})]
 
     @admin.display(description=_("update"))
     def summary(self, update):

@@ -17,7 +17,6 @@ from .richtext import render_markdown
 from .services import stored_renditions
 
 UPDATES_PER_PAGE = 20
-POLL_SECONDS = 10  # how often a reader's open live page asks for new updates
 FRAGMENT_MAX_AGE = 5  # what a browser may keep of the polled updates
 
 

@@ -79,7 +79,7 @@ def live_context(request, article):
         "live_updates": updates,
         "updates_number": number,
         "updates_pages": pages,
-        "poll_seconds": live.POLL_SECONDS,
+        "poll_seconds": settings.LIVE_POLL_SECONDS,
     }
 
 

@@ -241,6 +241,8 @@ LOGGING = {
 SITE_NAME = env.str("SITE_NAME", default="Newsportal")
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
 READ_NEXT_SIZE = env.int("READ_NEXT_SIZE", default=5)
+# How often an open live page asks for new updates (articles/live.py); its endpoint is cached a few seconds.
+LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=10)
 # How many proxies in front of the app append to X-Forwarded-For (0: use the socket's address).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Lead images and author photos (articles/images.py): larger uploads get a form error, nothing is stored.

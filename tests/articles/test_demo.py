@@ -4,7 +4,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from articles.models import Article, Author, Category, Correction
-from tests.html import fragment
+from tests.html import fragment, select
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +53,12 @@ def test_demo_shows_the_newsroom_tools(client, settings):
     author = Author.objects.get(slug="maya-okafor")
     assert author.photo and author.bio in client.get(author.get_absolute_url()).content.decode()
     assert all(article.history.exists() for article in Article.objects.all())
+
+    # One running live page, with key points and updates; and something under Most read.
+    (live_page,) = [article for article in Article.objects.live() if article.coverage_state() == "running"]
+    live_html = client.get(live_page.get_absolute_url()).content
+    assert select(live_html, ".key-points li") and len(select(live_html, "[data-update]")) >= 5
+    assert select(home.encode(), ".most-read li")
 
 
 def test_demo_accounts_can_log_in(client, settings, capsys):

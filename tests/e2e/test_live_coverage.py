@@ -1,0 +1,70 @@
+"""A live page in a breaking story: an editor posts from the fast form, readers with the page open see the update
+arrive without reloading (with JavaScript), or after a reload (without), and keep their place on the page."""
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.models import Article
+
+pytestmark = pytest.mark.e2e
+
+UPDATE = "Engineers confirm every gate of the main barrier is watertight."
+
+
+@pytest.fixture
+def live_page(site, settings):
+    settings.LIVE_POLL_SECONDS = 1  # the readers' pages ask every second instead of every ten
+    return Article.objects.exclude(live_from=None).select_related("category").get()
+
+
+def post_update(site, editor_account, article, text, headline=""):
+    editor = site.new_page()
+    site.log_in(editor, editor_account.username)
+    editor.goto(f"/admin/articles/liveupdate/add/?article={article.pk}")
+    expect(editor.get_by_label("Text")).to_be_focused()  # a hurried editor types at once
+    expect(editor.get_by_label("Story:")).to_have_value(str(article.pk))
+    if headline:
+        editor.get_by_label("Headline").fill(headline)
+    editor.get_by_label("Text").fill(text)
+    editor.get_by_role("button", name="Save", exact=True).click()
+    expect(editor.locator(".messagelist")).to_contain_text("Update posted")
+    expect(editor.get_by_label("Text")).to_have_value("")  # an empty form, for the same story
+    expect(editor.get_by_label("Story:")).to_have_value(str(article.pk))
+
+
+def test_a_reader_sees_a_new_update_arrive_without_reloading(site, live_page, editor_account):
+    reader = site.new_page()
+    reader.goto(live_page.get_absolute_url())
+    expect(reader.locator(".live-badge")).to_have_text("Live")
+    updates = reader.locator("[data-live-list] > [data-update]")
+    before = updates.count()
+
+    post_update(site, editor_account, live_page, UPDATE, headline="All gates watertight")
+    # At the top of the updates, the new one goes straight in.
+    expect(updates).to_have_count(before + 1, timeout=10_000)
+    expect(updates.filter(has_text=UPDATE)).to_have_class("live-update live-update--new")
+
+
+def test_a_reader_further_down_is_offered_the_new_updates_and_keeps_their_place(site, live_page, editor_account):
+    reader = site.new_page()
+    reader.goto(live_page.get_absolute_url())
+    oldest = reader.locator("[data-live-list] > [data-update]").last
+    oldest.scroll_into_view_if_needed()
+    reader.mouse.wheel(0, 200)
+    place = oldest.bounding_box()["y"]
+
+    post_update(site, editor_account, live_page, UPDATE)
+    offer = reader.get_by_role("button", name="1 new update")
+    expect(offer).to_be_attached(timeout=10_000)
+    assert abs(oldest.bounding_box()["y"] - place) < 2, "the page moved under the reader"
+    offer.click()
+    expect(reader.locator("[data-live-list] > [data-update]").filter(has_text=UPDATE)).to_be_focused()
+
+
+def test_without_javascript_a_reload_shows_the_update(site, live_page, editor_account):
+    reader = site.new_page(javascript=False)
+    reader.goto(live_page.get_absolute_url())
+    expect(reader.get_by_text(UPDATE)).to_have_count(0)
+    post_update(site, editor_account, live_page, UPDATE)
+    reader.reload()
+    expect(reader.locator("[data-update]").filter(has_text=UPDATE)).to_be_visible()
