@@ -131,9 +131,7 @@ def record_demo_reads():
         for rank, story in enumerate(stories)
         for hour in range(3)
     ]
-    ReadCount.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["article", "window_start"], update_fields=["views"]
-    )
+    popularity.record(rows)
 
 
 def start_demo_live_page():

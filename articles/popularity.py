@@ -85,11 +85,16 @@ def flush(window: int) -> int:
         for key, views in counts.items()
         if views
     ]
+    record(rows)
+    ReadCount.objects.filter(window_start__lt=timezone.now() - 2 * PERIOD).delete()
+    return len(rows)
+
+
+def record(rows) -> None:
+    """Store read counts, each row the total of its story and window (so writing one twice changes nothing)."""
     ReadCount.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["article", "window_start"], update_fields=["views"]
     )
-    ReadCount.objects.filter(window_start__lt=timezone.now() - 2 * PERIOD).delete()
-    return len(rows)
 
 
 def flush_finished(now=None) -> int:
