@@ -21,9 +21,9 @@ from articles.models import Article
 from comments.models import Comment
 from comments.services import comment_report, comments_moderate
 from newsportal import pagecache
-from newsportal.models import CACHE_TABLE
 from tests.comments.conftest import comment_data
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, CommentFactory
+from tests.queries import page_queries
 
 # Invalidation happens when transactions commit; serialized rollback keeps the migrated groups for later tests.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -42,17 +42,6 @@ def served(client, url, **headers):
     """Return how the cache answered a reader's request for `url`: HIT, MISS, STALE, or the status code."""
     response = client.get(url, headers=headers)
     return response.get("X-Cache") or response.status_code
-
-
-def page_queries(queries):
-    """Return the database queries that are not the embedded cache's own (its lookups and the transaction of
-    its atomic `incr`, which counts the view for Most read)."""
-    own = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT")
-    return [
-        query["sql"]
-        for query in queries.captured_queries
-        if CACHE_TABLE not in query["sql"] and not query["sql"].startswith(own)
-    ]
 
 
 @pytest.fixture
