@@ -28,7 +28,7 @@ class ArticleSitemap(Sitemap):
         return (
             Article.objects.live()
             .select_related("category")
-            .only("slug", "published_at", "updated_at", "category__slug")
+            .only("slug", "published_at", "updated_at", "live_updated_at", "category__slug")
             .with_last_note()
             .order_by("-published_at", "-pk")
         )
@@ -38,9 +38,9 @@ class ArticleSitemap(Sitemap):
 
     def get_latest_lastmod(self):
         live = Article.objects.live()
-        times = live.aggregate(published=Max("published_at"), updated=Max("updated_at"))
+        times = live.aggregate(published=Max("published_at"), updated=Max("updated_at"), live=Max("live_updated_at"))
         noted = Correction.objects.filter(article__in=live).aggregate(noted=Max("created_at"))["noted"]
-        return newest(times["published"], times["updated"], noted)
+        return newest(times["published"], times["updated"], times["live"], noted)
 
 
 class CategorySitemap(Sitemap):

@@ -212,3 +212,18 @@ def test_comments_work_on_live_pages(client, live_story):
     assert json.loads(select(html, 'script[type="application/ld+json"]')[0].text_content())["@type"] == (
         "LiveBlogPosting"
     )
+
+
+def test_sitemap_feed_and_json_ld_agree_on_the_newest_update(client, live_story, django_assert_max_num_queries):
+    for _ in range(10):
+        ArticleFactory()
+    update = post(live_story, "Gates closed.")
+    live_story.refresh_from_db()
+    moment = update.published_at.isoformat(timespec="seconds")
+    assert live_story.modified_at == update.published_at
+    with django_assert_max_num_queries(4):  # whatever the number of stories: no field loaded one row at a time
+        sitemap = client.get("/sitemaps/articles.xml").content.decode()
+    assert f"<lastmod>{moment}</lastmod>" in sitemap
+    page = client.get(live_story.get_absolute_url()).content
+    assert json.loads(select(page, 'script[type="application/ld+json"]')[0].text_content())["dateModified"] == moment
+    assert f"<lastmod>{moment}</lastmod>" in client.get("/sitemap.xml").content.decode()
