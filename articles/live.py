@@ -6,6 +6,7 @@ update, and the page cache makes stale exactly the story's own pages: the live p
 (`pagecache.discussion_changed`), never the lists.
 """
 
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -32,39 +33,38 @@ def update_save(*, update: LiveUpdate, user=None) -> LiveUpdate:
     update.body_html = render_markdown(update.body)
     update.image_renditions = stored_renditions(update.image, update.image_renditions)
     update.save()
-    _story_changed(update.article_id)
+    _story_changed(update)
     return update
 
 
-@transaction.atomic
 def update_withdraw(*, update: LiveUpdate) -> LiveUpdate:
     """Take an update off the page; it stays in the admin and its history."""
-    update.withdrawn_at = timezone.now()
-    update.save(update_fields=["withdrawn_at"])
-    _story_changed(update.article_id)
-    return update
+    return _set_withdrawn(update, timezone.now())
+
+
+def update_restore(*, update: LiveUpdate) -> LiveUpdate:
+    """Show a withdrawn update again."""
+    return _set_withdrawn(update, None)
 
 
 @transaction.atomic
-def update_restore(*, update: LiveUpdate) -> LiveUpdate:
-    update.withdrawn_at = None
+def _set_withdrawn(update: LiveUpdate, moment) -> LiveUpdate:
+    update.withdrawn_at = moment
     update.save(update_fields=["withdrawn_at"])
-    _story_changed(update.article_id)
+    _story_changed(update)
     return update
 
 
-def _story_changed(article_id) -> None:
-    newest = LiveUpdate.objects.filter(article_id=article_id).shown().aggregate(newest=Max("published_at"))["newest"]
-    Article.objects.filter(pk=article_id).update(live_updated_at=newest)
-    slug = Article.objects.values_list("slug", flat=True).get(pk=article_id)
-    pagecache.discussion_changed(slug)
+def _story_changed(update: LiveUpdate) -> None:
+    """The story's "Updated" time follows its newest shown update, and its own pages are fresh at once."""
+    shown = LiveUpdate.objects.filter(article_id=update.article_id).shown()
+    Article.objects.filter(pk=update.article_id).update(
+        live_updated_at=shown.aggregate(newest=Max("published_at"))["newest"]
+    )
+    pagecache.discussion_changed(update.article)
 
 
 def updates_page(article, number: int = 1):
     """Return (updates, number, pages) of one page of a live page's updates: pinned first, then newest first."""
-    shown = article.live_updates.shown()
-    count = shown.count()
-    pages = max(1, -(-count // UPDATES_PER_PAGE))
-    number = min(max(1, number), pages)
-    start = (number - 1) * UPDATES_PER_PAGE
-    return list(shown[start : start + UPDATES_PER_PAGE]), number, pages
+    page = Paginator(article.live_updates.shown(), UPDATES_PER_PAGE).get_page(number)
+    return list(page), page.number, page.paginator.num_pages
