@@ -72,19 +72,23 @@ def _ask_for_flush(window: int) -> None:
         logger.warning("Could not queue the read counts of window %s", window, exc_info=True)
 
 
-def flush(window: int) -> int:
-    """Write one window's counters to the database (again, if need be: a row holds the window's total).
+def flush(*windows: int) -> int:
+    """Write windows' counters to the database (again, if need be: a row holds its window's total).
 
-    Returns how many stories were read in it.
+    Returns how many story-windows had readers.
     """
-    start = window_start(window)
-    candidates = dict(Article.objects.live().filter(published_at__gte=start - CANDIDATE_AGE).values_list("slug", "pk"))
-    counts = cache.get_many([counter_key(window, slug) for slug in candidates])
-    rows = [
-        ReadCount(article_id=candidates[key.rsplit(":", 1)[1]], window_start=start, views=views)
-        for key, views in counts.items()
-        if views
-    ]
+    oldest = window_start(min(windows))
+    candidates = list(Article.objects.live().filter(published_at__gte=oldest - CANDIDATE_AGE).values_list("slug", "pk"))
+    rows = []
+    for window in windows:
+        stories = {counter_key(window, slug): pk for slug, pk in candidates}
+        counts = cache.get_many(list(stories))
+        start = window_start(window)
+        rows += [
+            ReadCount(article_id=stories[key], window_start=start, views=views)
+            for key, views in counts.items()
+            if views
+        ]
     record(rows)
     ReadCount.objects.filter(window_start__lt=timezone.now() - 2 * PERIOD).delete()
     return len(rows)
@@ -101,7 +105,7 @@ def flush_finished(now=None) -> int:
     """Write down every finished window of the last 24 hours (for cron, or after the worker was away)."""
     last = current_window(now) - 1
     first = current_window((now or time.time()) - PERIOD.total_seconds())
-    return sum(flush(window) for window in range(first, last + 1))
+    return flush(*range(first, last + 1))
 
 
 def most_read(limit: int = MOST_READ_SIZE):
