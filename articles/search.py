@@ -5,7 +5,7 @@ On PostgreSQL the search is full text: the headline, standfirst and rendered bod
 with `ts_rank` and shown with `ts_headline` snippets. A GIN index on exactly that expression (migration 0007)
 answers the match.
 
-On SQLite (the embedded default) an FTS5 table (`FTS_TABLE`, migration 0011) holds the same three texts with
+On SQLite (the embedded default) an FTS5 table (`articles_article_fts`, migration 0011) holds the same three texts with
 the Porter stemming tokenizer, so "floods" finds "flood" and "flooding" as PostgreSQL's english configuration
 does. It is not an index the database keeps by itself: `articles.services` writes an article's row whenever it
 saves or deletes one (`index_article`, `unindex_article`), and `rebuild_index()` refills it after bulk loads.

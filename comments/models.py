@@ -64,12 +64,13 @@ class CommentQuerySet(models.QuerySet):
     def section_page(self, article, page, size, order="picks"):
         """Return one page of an article's comment section in two queries, whatever the number of comments.
 
+        `order` is a key of SECTION_ORDERS (the template tag turns what a reader typed into one).
         The first reads the page's threads together with the counts (two subqueries the database runs once each);
         the second, only when the page has threads, their replies. A page past the last one shows the first.
         """
         threads_with_counts = (
             Comment.objects.threads_of(article)
-            .order_by(*SECTION_ORDERS.get(order, SECTION_ORDERS["picks"]))
+            .order_by(*SECTION_ORDERS[order])
             .annotate(thread_count=_counted(Comment.objects.threads_of(article)))
             .annotate(reply_count=_counted(Comment.objects.replies_of(article)))
             .only(*SECTION_FIELDS)

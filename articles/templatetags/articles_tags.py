@@ -120,7 +120,7 @@ def picture(
 
 
 @register.simple_tag
-def search_snippet(article, query):
+def search_snippet(article):
     """Render the part of a found story that matched, its matches in <mark> (ts_headline's or FTS5's snippet)."""
     return search.marked_headline(
         article.search_headline, markup=not getattr(article, "search_headline_is_text", False)
