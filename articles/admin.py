@@ -1,25 +1,43 @@
-from functools import partial
+import copy
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils.html import format_html
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from newsportal.params import positive_int
+from newsportal.roles import staff_name
 
-from . import live, publishing, revisions, services
-from .forms import ArticleAdminForm, AuthorAdminForm, BylineFormSet
-from .models import FAR_FUTURE, Article, Author, Byline, Category, Correction, LiveUpdate
+from . import desk, live, presence, publishing, revisions, services, versions
+from .forms import ArticleAdminForm, AuthorAdminForm, BylineFormSet, VersionedForm
+from .models import FAR_FUTURE, Article, Author, Byline, Category, Correction, LiveUpdate, StoryNote
+
+# Recorded with every revision, but not what an editor means by "what changed".
+HISTORY_BOOKKEEPING = ["version", "submitted_at", "submitted_by", "created_by"]
+# An autosave bigger than this is refused (the form itself is capped by DATA_UPLOAD_MAX_MEMORY_SIZE).
+AUTOSAVE_MAX_BYTES = 2_000_000
 
 
 class ThroughServices:
@@ -98,6 +116,15 @@ class ArticleChangeList(ChangeList):
                 raise IncorrectLookupParameters(f"{part} {value!r}")
         return super().get_filters(request)
 
+    def get_results(self, request):
+        """Load the page of stories, then who has each open (one query for the page): the list's "editing" column."""
+        super().get_results(request)
+        editing = presence.editing(article.pk for article in self.result_list)
+        for article in self.result_list:
+            article.editing_now = [
+                person for person in editing.get(article.pk, []) if person.user_id != request.user.pk
+            ]
+
 
 class StateFilter(admin.SimpleListFilter):
     title = _("state")
@@ -108,6 +135,8 @@ class StateFilter(admin.SimpleListFilter):
             ("live", _("Live")),
             ("scheduled", _("Scheduled")),
             ("far-future", _("Scheduled far in the future")),
+            ("review", _("In review (oldest first)")),
+            ("changes", _("Changes requested")),
             ("draft", _("Draft")),
         ]
 
@@ -119,18 +148,34 @@ class StateFilter(admin.SimpleListFilter):
                 return queryset.scheduled()
             case "far-future":
                 return queryset.far_future()
+            case "review":
+                return queryset.in_review()
+            case "changes":
+                return queryset.filter(status=Article.Status.CHANGES_REQUESTED)
             case "draft":
                 return queryset.drafts()
         return queryset
 
 
+class VersionedAdmin:
+    """Admin for rows with a `version` (`versions`): a save that lost the race at the service becomes the conflict
+    page. The service refused it inside the admin's transaction; the form, run once more, now sees the newer version
+    and shows both sides with everything the editor sent."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except versions.VersionConflict:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(VersionedAdmin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, CorrectionInline]
-    list_display = ["title", "state", "credits", "category", "published_at", "preview_link"]
+    list_display = ["title", "state", "credits", "category", "published_at", "editing", "preview_link"]
     list_filter = [StateFilter, "category", "published_at", "pinned_lead", "is_breaking", "authors"]
-    list_select_related = ["category"]
+    list_select_related = ["category", "submitted_by"]
     search_fields = ["title", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -139,7 +184,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "category", "standfirst", "body", "credit_line"]}),
+        (None, {"fields": ["title", "slug", "category", "standfirst", "body", "credit_line", "version"]}),
         (_("Lead image"), {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),
         (
             _("Publication"),
@@ -175,6 +220,41 @@ class ArticleAdmin(SimpleHistoryAdmin):
         bylines = Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         return super().get_queryset(request).prefetch_related(bylines)
 
+    def get_object(self, request, object_id, from_field=None):
+        """Load one story without the list's byline prefetch: the change form's inline loads the bylines itself."""
+        queryset = super().get_queryset(request)
+        model = queryset.model
+        field = model._meta.pk if from_field is None else model._meta.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (model.DoesNotExist, ValidationError, ValueError):
+            return None
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The form for this request: it needs the user (which states to offer) and the POST (the byline rows)."""
+        form = super().get_form(request, obj, change, **kwargs)
+        form.request = request
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        """Reporters see, but do not set, what only editors decide (`desk.EDITOR_FIELDS`)."""
+        if desk.is_editor(request.user):
+            return self.readonly_fields
+        return [*self.readonly_fields, *desk.EDITOR_FIELDS]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or desk.can_edit(request.user, obj))
+
+    def has_publish_permission(self, request):
+        return desk.is_editor(request.user)
+
+    def get_ordering(self, request):
+        """The review queue reads oldest submission first; every other view of the list, newest story first."""
+        if request.GET.get("state") == "review":
+            return ["submitted_at", "pk"]
+        return super().get_ordering(request)
+
     def view_on_site(self, article):
         """Link to the live page only when readers can see it; the Preview button covers the rest."""
         return article.get_absolute_url() if article.is_live else None
@@ -183,16 +263,34 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("state"), ordering="status")
     def state(self, article):
-        """Say at a glance whether readers can see the article (Live, Scheduled for …, Draft) and where it is pinned."""
+        """Say at a glance whether readers can see the article (Live, Scheduled for …, In review, Draft) and where it
+        is pinned. The row also carries the version the list shows, which the list actions check."""
         current = publishing.state(article)
         label = format_html('<span class="article-state article-state--{}">{}</span>', current.level, current.label)
-        flags = self.home_page(article)
-        return format_html('{}<br><span class="article-pins">{}</span>', label, flags) if flags else label
+        version = format_html('<input type="hidden" name="version-{}" value="{}">', article.pk, article.version)
+        details = [self.home_page(article)]
+        if article.status == Article.Status.IN_REVIEW and article.submitted_at:
+            details.append(
+                _("submitted by %(who)s, %(when)s")
+                % {
+                    "who": staff_name(article.submitted_by) if article.submitted_by else _("someone"),
+                    "when": publishing.describe_time(article.submitted_at),
+                }
+            )
+        details = ", ".join(str(detail) for detail in details if detail)
+        if details:
+            return format_html('{}{}<br><span class="article-pins">{}</span>', label, version, details)
+        return format_html("{}{}", label, version)
 
     @admin.display(description=_("byline"))
     def credits(self, article):
         names = [byline.author.name for byline in article.bylines.all()]
         return get_text_list(names, _("and")) if names else article.credit_line
+
+    @admin.display(description=_("open by"))
+    def editing(self, article):
+        people = getattr(article, "editing_now", [])
+        return format_html_join(", ", '<span class="desk-presence">{}</span>', ((person.name,) for person in people))
 
     def home_page(self, article):
         flags = []
@@ -208,6 +306,183 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def preview_link(self, article):
         return format_html('<a href="{}">{}</a>', reverse("articles:preview", args=[article.pk]), _("Preview"))
 
+    # --- The change form: desk panel, presence, autosave, conflicts -----------------------------------------------
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/presence/", self.admin_site.admin_view(self.presence_view), name="articles_article_presence"
+            ),
+            path("<int:pk>/desk/", self.admin_site.admin_view(self.desk_view), name="articles_article_desk"),
+            path(
+                "<int:pk>/autosave/", self.admin_site.admin_view(self.autosave_view), name="articles_article_autosave"
+            ),
+            path("add/autosave/", self.admin_site.admin_view(self.autosave_view), name="articles_article_autosave_new"),
+        ]
+        return own + super().get_urls()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The admin's change form; it also restores an autosave, and answers a POST from someone who may look at
+        the story but not change it with the reason (403)."""
+        if request.method == "POST" and object_id:
+            article = self.get_object(request, unquote(object_id))
+            if article is not None and not desk.can_edit(request.user, article):
+                if self.has_view_permission(request, article):
+                    raise PermissionDenied(desk.refusal(request.user, article))
+        if request.method == "GET" and "restore-autosave" in request.GET:
+            return self.restore_autosave(request, object_id, form_url, extra_context)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def restore_autosave(self, request, object_id, form_url, extra_context):
+        """Show the change form filled with this editor's autosave, saving nothing until they press Save."""
+        article = self.get_object(request, unquote(object_id)) if object_id else None
+        state = presence.for_form(user=request.user, article_id=article.pk if article else None)
+        if state.autosave is None:
+            return HttpResponseRedirect(request.path)
+        restored = copy.copy(request)
+        restored.method = "POST"
+        restored._post = presence.as_post(state.autosave)
+        restored._files = MultiValueDict()
+        restored.restoring = True
+        when = date_format(timezone.localtime(state.autosaved_at), "H:i")
+        self.message_user(
+            request,
+            _("Your unsaved changes from %(when)s are back in the form. Nothing is saved until you press Save.")
+            % {"when": when},
+            messages.INFO,
+        )
+        with transaction.atomic():
+            return self._changeform_view(restored, object_id, form_url, {**(extra_context or {}), "errors": []})
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context.update(self.desk_context(request, context["adminform"].form, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def desk_context(self, request, form, article):
+        """What the change form shows around the fields: who else is editing, an autosave to restore, the desk."""
+        user = request.user
+        state = presence.for_form(user=user, article_id=article.pk if article else None)
+        restoring = getattr(request, "restoring", False)
+        offer = None
+        if state.autosave is not None and request.method == "GET" and not restoring:
+            offer = autosave_offer(form, state.autosave, state.autosaved_at)
+        urls = {"autosave": reverse("admin:articles_article_autosave_new")}
+        if article is not None:
+            urls = {
+                "autosave": reverse("admin:articles_article_autosave", args=[article.pk]),
+                "presence": reverse("admin:articles_article_presence", args=[article.pk]),
+                "desk": reverse("admin:articles_article_desk", args=[article.pk]),
+            }
+        can_save = article is None or self.has_change_permission(request, article)
+        return {
+            "desk": {
+                "others": state.others,
+                "autosave_offer": offer,
+                "urls": urls,
+                "heartbeat_seconds": presence.HEARTBEAT_SECONDS,
+                "conflict": form.conflict,
+                "can_submit": can_save
+                and (article is None or article.status in desk.REPORTER_EDITABLE)
+                and (article is None or desk.owns(user, article)),
+                "moves": desk.desk_moves(user, article) if article is not None else [],
+                "can_note": article is not None and desk.owns(user, article),
+                "notes": article.desk_notes.select_related("author") if article is not None else [],
+                "note_limit": StoryNote.MAX_LENGTH,
+                "status": article.get_status_display() if article is not None else Article.Status.DRAFT.label,
+            }
+        }
+
+    def presence_view(self, request, pk):
+        """The change form's heartbeat (POST): note that this editor has the story open; answer who else has.
+
+        `gone=1`: the tab is closing. JSON, never cached.
+        """
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, str(pk))
+        if article is None or not self.has_view_permission(request, article):
+            raise Http404
+        if request.POST.get("gone"):
+            presence.leave(user=request.user, article_id=article.pk)
+            return HttpResponse(status=204)
+        others = presence.heartbeat(user=request.user, article_id=article.pk, opened=bool(request.POST.get("opened")))
+        return JsonResponse({"others": [presence_json(person) for person in others]})
+
+    def autosave_view(self, request, pk=None):
+        """Keep the form's state for this editor (POST, the form's fields), or forget it (`discard=1`)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, str(pk)) if pk is not None else None
+        if pk is not None and article is None:
+            raise Http404
+        allowed = self.has_change_permission(request, article) if article else self.has_add_permission(request)
+        if not allowed:
+            raise PermissionDenied(desk.refusal(request.user, article))
+        article_id = article.pk if article else None
+        if request.POST.get("discard"):
+            presence.discard(user=request.user, article_id=article_id)
+            self.message_user(request, _("Your unsaved changes were discarded."), messages.INFO)
+            back = "admin:articles_article_change" if article else "admin:articles_article_add"
+            return HttpResponseRedirect(reverse(back, args=[article_id] if article else []))
+        if positive_int(request.META.get("CONTENT_LENGTH"), default=0) > AUTOSAVE_MAX_BYTES:
+            return JsonResponse({"error": str(_("Too large to keep a copy; save the story instead."))}, status=413)
+        saved_at = presence.keep(user=request.user, article_id=article_id, data=request.POST)
+        return JsonResponse({"saved_at": date_format(timezone.localtime(saved_at), "H:i:s")})
+
+    def desk_view(self, request, pk):
+        """The desk panel's moves on the story as the page showed it (take back, request changes, approve) and notes.
+
+        Refused moves and notes come back on a small page that keeps the note as typed.
+        """
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, str(pk))
+        if article is None or not self.has_view_permission(request, article):
+            raise Http404
+        move = request.POST.get("move", "")
+        note = request.POST.get("note", "")
+        try:
+            if move == "note":
+                if not desk.owns(request.user, article):
+                    raise PermissionDenied(desk.refusal(request.user, article))
+                desk.add_note(user=request.user, article=article, text=note)
+                done = _("Note added.")
+            elif move in desk.DESK_PANEL_MOVES:
+                started = positive_int(request.POST.get("version"))
+                article.version = started if started is not None else 0
+                services.article_move(article=article, user=request.user, move=move, note=note)
+                done = desk.BY_NAME[move].label
+            else:
+                return HttpResponseBadRequest(_("Unknown desk action."))
+        except versions.VersionConflict:
+            savers = versions.savers_since(article, positive_int(request.POST.get("version")) or 0)
+            who = ", ".join(saver.name for saver in savers) or _("Someone")
+            problem = _(
+                "%(who)s changed the story after you opened it. Open it again and read their changes first; "
+                "your note is kept below."
+            ) % {"who": who}
+            return self.desk_refused(request, article, problem, note, move)
+        except (PermissionDenied, ValidationError) as error:
+            problem = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            return self.desk_refused(request, article, problem, note, move)
+        self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def desk_refused(self, request, article, problem, note, move):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Not done: %(title)s") % {"title": article.title},
+            "opts": self.model._meta,
+            "original": article,
+            "problem": problem,
+            "note": note,
+            "move": move,
+            "version": request.POST.get("version", ""),
+            "desk_url": reverse("admin:articles_article_desk", args=[article.pk]),
+            "note_limit": StoryNote.MAX_LENGTH,
+        }
+        return TemplateResponse(request, "admin/articles/article/desk_refused.html", context, status=409)
+
     # --- Saving: the service saves article, inlines and one revision together ------------------------------
 
     def save_model(self, request, obj, form, change):
@@ -215,12 +490,26 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         article = form.instance
+        bylines = next(formset for formset in formsets if formset.model is Byline)
+        others = [formset for formset in formsets if formset.model is not Byline]
+        if request.POST.get("_move") == "submit":
+            article.status = Article.Status.IN_REVIEW
+
+        def save_inlines():
+            for formset in others:
+                self.save_formset(request, form, formset, change=change)
+
         services.article_save(
             article=article,
             user=request.user,
             reason=self.revision_reason(form, formsets, change),
-            save_related=partial(super().save_related, request, form, formsets, change),
+            # The byline rows, in order, replace the story's bylines (unless a conflict kept the other's).
+            authors=None if "authors" in form.keep_theirs else ordered_authors(bylines),
+            save_related=save_inlines,
+            note=request.POST.get("desk_note", ""),
         )
+        # The admin's change message reads what each formset saved; the bylines were replaced as a whole.
+        bylines.new_objects, bylines.changed_objects, bylines.deleted_objects = [], [], []
         if article.status == Article.Status.PUBLISHED and publishing.is_far_future(article.published_at):
             messages.warning(
                 request,
@@ -244,6 +533,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if not change:
             return str(_("Created"))
         changed = [str(form.fields[name].label).lower() for name in form.changed_data if name in form.fields]
+        changed = [name for name in changed if name != "version"]
         changed += ["authors" if formset.model is Byline else "notes" for formset in formsets if formset.has_changed()]
         return str(_("Changed %(fields)s") % {"fields": ", ".join(changed)}) if changed else str(_("Saved unchanged"))
 
@@ -259,26 +549,51 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     # --- Actions -------------------------------------------------------------------------------------------
 
-    @admin.action(description=_("Publish selected articles now"), permissions=["change"])
+    @admin.action(description=_("Publish selected articles now"), permissions=["publish"])
     def publish_now(self, request, queryset):
         published, refused = 0, []
         for article in queryset.exclude(pk__in=queryset.live().values("pk")):
             try:
+                self.as_listed(request, article)
                 services.article_publish(article=article, user=request.user)
                 published += 1
-            except ValidationError as error:
-                refused.append(f"“{article.title}”: {' '.join(error.messages)}")
+            except (ValidationError, PermissionDenied, versions.VersionConflict) as error:
+                refused.append(f"“{article.title}”: {refusal_text(error)}")
         self.message_user(request, _("%(count)d article(s) published.") % {"count": published})
         for line in refused:
             self.message_user(request, _("Not published: %(why)s") % {"why": line}, messages.ERROR)
 
-    @admin.action(description=_("Unpublish selected articles (back to draft)"), permissions=["change"])
+    @admin.action(description=_("Unpublish selected articles (back to draft)"), permissions=["publish"])
     def unpublish(self, request, queryset):
-        count = 0
+        count, refused = 0, []
         for article in queryset.filter(status=Article.Status.PUBLISHED):
-            services.article_unpublish(article=article, user=request.user)
-            count += 1
+            try:
+                self.as_listed(request, article)
+                services.article_unpublish(article=article, user=request.user)
+                count += 1
+            except (ValidationError, PermissionDenied, versions.VersionConflict) as error:
+                refused.append(f"“{article.title}”: {refusal_text(error)}")
         self.message_user(request, _("%(count)d article(s) moved back to draft.") % {"count": count})
+        for line in refused:
+            self.message_user(request, _("Not unpublished: %(why)s") % {"why": line}, messages.ERROR)
+
+    @staticmethod
+    def as_listed(request, article):
+        """Make a list action start from the version the list showed (each row posts it), like a form save."""
+        listed = positive_int(request.POST.get(f"version-{article.pk}"))
+        article.version = listed if listed is not None else 0
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """List what each revision changed in the story, leaving out the desk's bookkeeping (version, submission)."""
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current, excluded_fields=HISTORY_BOOKKEEPING, foreign_keys_are_objs=foreign_keys_are_objs
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
 
     # --- Revision history: compare and restore -------------------------------------------------------------
 
@@ -325,10 +640,46 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/articles/article/revision_compare.html", context)
 
 
-class LiveUpdateForm(forms.ModelForm):
+def ordered_authors(formset):
+    """Return the authors of the byline rows an editor sent, in byline order (rows marked for removal left out)."""
+    rows = [
+        (form.cleaned_data.get("position") or 0, index, form.cleaned_data["author"])
+        for index, form in enumerate(formset.forms)
+        if form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE")
+    ]
+    return [author for *_, author in sorted(rows, key=lambda row: row[:2])]
+
+
+def refusal_text(error) -> str:
+    """Say why a list action left a story alone."""
+    if isinstance(error, versions.VersionConflict):
+        return str(_("it changed since you loaded the list; reload the list, check it, and try again."))
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+
+
+def presence_json(person) -> dict:
+    return {"name": person.name, "opened": date_format(timezone.localtime(person.opened_at), "H:i")}
+
+
+def autosave_offer(form, autosave: dict, saved_at):
+    """Describe an autosave worth restoring: when, and the fields it changes, each as a word diff; None if nothing."""
+    changes = []
+    for name, field in form.fields.items():
+        if name not in autosave or name == "version" or not isinstance(field, forms.CharField):
+            continue
+        saved = "\n".join(autosave[name]).replace("\r\n", "\n")
+        current = str(form[name].value() or "").replace("\r\n", "\n")
+        if saved != current:
+            changes.append({"label": field.label, "diff": revisions.word_diff(current, saved)})
+    if not changes:
+        return None
+    return {"when": date_format(timezone.localtime(saved_at), "j M H:i"), "changes": changes}
+
+
+class LiveUpdateForm(VersionedForm):
     class Meta:
         model = LiveUpdate
-        fields = ["article", "headline", "body", "image", "image_alt", "is_key", "is_pinned", "author_name"]
+        fields = ["article", "headline", "body", "image", "image_alt", "is_key", "is_pinned", "author_name", "version"]
         widgets = {"body": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, **kwargs):
@@ -343,7 +694,7 @@ class LiveUpdateForm(forms.ModelForm):
 
 
 @admin.register(LiveUpdate)
-class LiveUpdateAdmin(SimpleHistoryAdmin):
+class LiveUpdateAdmin(VersionedAdmin, SimpleHistoryAdmin):
     """The fast form of a live page: post, and the next empty form is ready for the same story.
 
     Withdrawing keeps the update (and its history) in the admin; editors have no right to delete one.
@@ -360,7 +711,7 @@ class LiveUpdateAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["body", "headline", "is_key", "is_pinned"]}),
         (_("Picture"), {"fields": ["image", "image_alt"]}),
-        (_("Story and byline"), {"fields": ["article", "author_name"]}),
+        (_("Story and byline"), {"fields": ["article", "author_name", "version"]}),
     ]
 
     def get_changeform_initial_data(self, request):

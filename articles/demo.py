@@ -9,13 +9,17 @@ import math
 from datetime import timedelta
 from io import BytesIO
 
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageColor, ImageDraw
 
-from . import images, live, popularity, services
-from .demo_data import ARTICLES, AUTHORS, CATEGORIES, CORRECTIONS, LIVE_COVERAGE
+from . import desk, images, live, popularity, services
+from .demo_data import ARTICLES, AUTHORS, CATEGORIES, CORRECTIONS, IN_REVIEW, LIVE_COVERAGE
 from .models import Article, Author, Category, Correction, LiveUpdate, ReadCount
+
+# The demo reporter's account, made by the `demo` command before the content.
+DEMO_REPORTER = "reporter"
 
 IMAGE_SIZE = (1200, 675)
 PHOTO_SIZE = (480, 480)
@@ -88,6 +92,8 @@ def load():
     for seed, data in enumerate(ARTICLES):
         article = Article.objects.filter(slug=data["slug"]).first() or Article(slug=data["slug"])
         status = Article.Status.DRAFT if data["status"] == "draft" else Article.Status.PUBLISHED
+        if article.pk and not desk.between(article.status, status):
+            status = article.status  # moved on the desk since (sent back for changes, say): leave it there
         article.title = data["title"]
         article.standfirst = data["standfirst"]
         article.body = data["body"]
@@ -118,8 +124,24 @@ def load():
             },
         )
     start_demo_live_page()
+    submit_demo_story(categories[IN_REVIEW["category"]])
     record_demo_reads()
     return f"{len(categories)} categories, {len(authors)} authors, {len(ARTICLES)} articles, {len(CORRECTIONS)} notes"
+
+
+def submit_demo_story(category):
+    """Put a reporter's story on the review queue, written and submitted by the demo reporter (once)."""
+    reporter = get_user_model().objects.filter(username=DEMO_REPORTER).first()
+    if reporter is None or Article.objects.filter(slug=IN_REVIEW["slug"]).exists():
+        return
+    fields = {name: IN_REVIEW[name] for name in ("title", "slug", "standfirst", "body", "credit_line")}
+    article = Article(category=category, **fields)
+    article.image_alt, article.image_caption = IN_REVIEW["image_alt"], IN_REVIEW["image_caption"]
+    article.image_credit = IN_REVIEW["image_credit"]
+    article.image = upload(f"{IN_REVIEW['slug']}.jpg", draw_illustration(IN_REVIEW["colour"], 7))
+    services.article_save(article=article, user=reporter, authors=[])
+    article.status = Article.Status.IN_REVIEW
+    services.article_save(article=article, user=reporter, note=IN_REVIEW["note"])
 
 
 def record_demo_reads():

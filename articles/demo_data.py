@@ -540,6 +540,35 @@ ARTICLES = [
     },
 ]
 
+# A reporter's story waiting on the review queue, with the note it was submitted with (articles.desk).
+IN_REVIEW = {
+    "category": "technology",
+    "title": "Varnholm library lends out soil sensors to allotment growers",
+    "slug": "varnholm-library-lends-soil-sensors",
+    "standfirst": (
+        "Gardeners can borrow a sensor for a month, like a book, and the readings feed a shared map of how "
+        "dry the town's plots are getting."
+    ),
+    "body": (
+        "The central library in Varnholm has added forty soil sensors to its catalogue. Members borrow "
+        "one for four weeks, push it into a vegetable bed and read moisture and temperature on their "
+        "phones.\n\n"
+        "Librarian Petra Lunde said the idea came from allotment holders who kept asking for books about "
+        "watering during last summer's dry spell. 'A book tells you what should happen. The sensor tells "
+        "you what is happening in your own bed,' she said.\n\n"
+        "## A shared map\n\n"
+        "Borrowers can choose to share their readings. The library publishes them, without names, on a "
+        "map of the town's twelve allotment sites, so growers can compare notes.\n\n"
+        "The scheme is funded for a year by the regional heritage and learning fund."
+    ),
+    "credit_line": "Rosa Imre",
+    "note": "First draft of the sensor story. The funding figure is still to be checked with the fund.",
+    "image_alt": "Illustration: a small sensor pushed into a raised vegetable bed",
+    "image_caption": "Sensors go out on loan like books.",
+    "image_credit": "Newsportal illustration",
+    "colour": "#4a6b2f",
+}
+
 # The writers credited in the bylines above ("A and B" becomes two authors, in that order).
 AUTHORS = [
     {

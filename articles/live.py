@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from newsportal import pagecache
 
+from . import versions
 from .models import Article, LiveUpdate
 from .richtext import render_markdown
 from .services import stored_renditions
@@ -23,12 +24,16 @@ FRAGMENT_MAX_AGE = 5  # what a browser may keep of the polled updates
 
 @transaction.atomic
 def update_save(*, update: LiveUpdate, user=None) -> LiveUpdate:
-    """Post a new update or save an edited one; readers polling the page see it within their next poll."""
+    """Post a new update or save an edited one; readers polling the page see it within their next poll.
+
+    An edit starts from `update.version`: if someone saved the update since, `versions.VersionConflict`.
+    """
     if update._state.adding:
         update.posted_by = update.posted_by or user
         if not update.author_name and user is not None:
             update.author_name = user.get_full_name()
     else:
+        versions.claim_next_version(update)
         update.edited_at = timezone.now()
     update.body_html = render_markdown(update.body)
     update.image_renditions = stored_renditions(update.image, update.image_renditions)
@@ -49,8 +54,9 @@ def update_restore(*, update: LiveUpdate) -> LiveUpdate:
 
 @transaction.atomic
 def _set_withdrawn(update: LiveUpdate, moment) -> LiveUpdate:
+    versions.claim_next_version(update)
     update.withdrawn_at = moment
-    update.save(update_fields=["withdrawn_at"])
+    update.save(update_fields=["withdrawn_at", "version"])
     _story_changed(update)
     return update
 

@@ -151,6 +151,10 @@ class ArticleQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(status=Article.Status.DRAFT)
 
+    def in_review(self):
+        """Return the stories waiting for an editor's review, oldest submission first (the review queue)."""
+        return self.filter(status=Article.Status.IN_REVIEW).order_by("submitted_at", "pk")
+
     def far_future(self):
         """Return the scheduled articles whose time is so far ahead that it is probably a mistake."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now() + FAR_FUTURE)
@@ -213,7 +217,11 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(models.Model):
     class Status(models.TextChoices):
+        """The story states (articles/desk.py moves a story between them, one transition per move)."""
+
         DRAFT = "draft", _("Draft")
+        IN_REVIEW = "review", _("In review")
+        CHANGES_REQUESTED = "changes", _("Changes requested")
         PUBLISHED = "published", _("Published")
 
     class CommentModeration(models.TextChoices):
@@ -330,6 +338,23 @@ class Article(models.Model):
         ),
     )
 
+    # The desk (articles/desk.py): who wrote the story, when it was last sent for review, and the version every
+    # save must start from (a save based on an older one is a conflict, never a silent overwrite).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -353,6 +378,10 @@ class Article(models.Model):
                 name="article_pinned_idx",
             ),
         ]
+        permissions = [
+            ("publish_article", _("Can publish, schedule and unpublish stories, and edit live ones")),
+            ("review_article", _("Can approve stories in review or send them back")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
@@ -373,7 +402,10 @@ class Article(models.Model):
         return max(1, round(len(self.body.split()) / READING_WORDS_PER_MINUTE))
 
     def publication_state(self, now=None):
-        """Return "live", "scheduled" or "draft", as `ArticleQuerySet.live/scheduled/drafts` decide it in SQL."""
+        """Return "live", "scheduled" or "draft", as `ArticleQuerySet.live/scheduled/drafts` decide it in SQL.
+
+        "draft" covers every unpublished state (draft, in review, changes requested): readers see none of them.
+        """
         if self.status != self.Status.PUBLISHED:
             return "draft"
         if self.published_at is not None and self.published_at > (now or timezone.now()):
@@ -518,6 +550,7 @@ class LiveUpdate(models.Model):
     published_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     objects = LiveUpdateQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["body_html", "image_renditions"])
@@ -533,3 +566,61 @@ class LiveUpdate(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#update-{self.pk}"
+
+
+class StoryNote(models.Model):
+    """One message of a story's internal thread: never public, never in feeds, search or the story's history view.
+
+    Notes with a kind record why a story moved ("changes requested: …"); plain notes are the conversation.
+    """
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Note")
+        SUBMITTED = "submitted", _("Submitted for review")
+        CHANGES_REQUESTED = "changes", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+
+    MAX_LENGTH = 2000
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="desk_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NOTE)
+    text = models.TextField(_("note"), max_length=MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        indexes = [models.Index(fields=["article", "created_at"], name="story_note_thread_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+class EditorSession(models.Model):
+    """One editor's time with one story in the admin (or with a new story: no article): articles/presence.py.
+
+    Presence and autosave share the row, so the change form learns who else is editing and whether this editor
+    has unsaved changes to offer back in one query. `seen_at` is the last heartbeat (None: the tab was closed);
+    `autosave` is the form as the browser would post it, never a revision and never public.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    opened_at = models.DateTimeField(null=True, blank=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
+    autosave = models.JSONField(null=True, blank=True)  # {name: [values]}
+    autosaved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="one_session_per_editor_and_story"),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(article__isnull=True), name="one_new_story_session_per_editor"
+            ),
+        ]
+        indexes = [models.Index(fields=["article", "seen_at"], name="editor_session_seen_idx")]
+
+    def __str__(self):
+        return f"{self.user_id} on {self.article_id or 'a new story'}"

@@ -22,7 +22,7 @@ class State:
     """How the admin shows an article's state: a short label and a level for its colour."""
 
     label: str
-    level: str  # "live", "scheduled", "draft" or "warning"
+    level: str  # "live", "scheduled", "review", "draft" or "warning"
 
 
 def publish_time():
@@ -86,9 +86,12 @@ def describe_time(moment, now=None) -> str:
 
 
 def state(article, now=None) -> State:
-    """Return the admin state of an article: Live, Scheduled for …, Draft, or a far-future warning."""
+    """Return the admin state of an article: Live, Scheduled for …, In review, Changes requested, Draft, or a
+    far-future warning."""
     now = now or timezone.now()
     match article.publication_state(now):
+        case "draft" if article.status != article.Status.DRAFT:  # in review, or sent back for changes
+            return State(str(article.get_status_display()), "review")
         case "draft":
             return State(_("Draft"), "draft")
         case "scheduled":

@@ -64,11 +64,17 @@ def snapshot(version) -> dict[str, str]:
     values["category"] = category or str(_("(deleted category)"))
     values["status"] = str(Article.Status(version.status).label) if version.status else ""
     values["published_at"] = publishing.describe_time(version.published_at) if version.published_at else ""
-    values["authors"] = get_text_list(_author_names(version), str(_("and")))
+    values["authors"] = author_list(author_names(version))
     return values
 
 
-def _author_names(version) -> list[str]:
+def author_list(names) -> str:
+    """Return names as a byline reads them: "A, B and C"."""
+    return get_text_list(list(names), str(_("and")))
+
+
+def author_names(version) -> list[str]:
+    """Return the names of a revision's (or the current article's) authors in byline order."""
     if isinstance(version, Article):
         return [author.name for author in version.credited_authors]
     author_ids = list(version.authors.order_by("position", "pk").values_list("author_id", flat=True))

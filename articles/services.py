@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from newsportal import pagecache
 
-from . import images, publishing, revisions, search
+from . import desk, images, presence, publishing, revisions, search, versions
 from .models import ARTICLE_HISTORY, Article, Author, Byline, Category
 from .richtext import render_markdown
 
@@ -34,13 +34,28 @@ def article_save(
     reason: str = "",
     authors: Sequence[Author] | None = None,
     save_related: Callable[[], None] | None = None,
+    note: str = "",
 ) -> Article:
     """Save an article with its rendered body, image renditions and bylines, then record one revision.
 
+    The save starts from `article.version` (what the editor's form was opened at): if the stored story has moved
+    on since, nothing is saved and `versions.VersionConflict` is raised. `user` (None: the system, e.g. the demo)
+    must be allowed the save and any change of state it makes (`desk`: PermissionDenied, ValidationError); a change
+    of state is recorded as its transition, with `note` in the story's internal thread.
     `authors` replaces the bylines in the given order; `save_related` saves what the caller edited alongside
     (the admin's inlines) before the revision is taken.
     """
     created = article._state.adding
+    before = None
+    if not created:
+        versions.claim_next_version(article)  # holds the row: `before` is what this save replaces
+        before = Article.objects.get(pk=article.pk)
+    move = desk.transition(
+        user=user, article=article, source=before.status if before else Article.Status.DRAFT, note=note
+    )
+    desk.check_save(user, before, article, move=move, edits_related=authors is not None or save_related is not None)
+    if created and user is not None:
+        article.created_by = article.created_by or user
     article.body_html = render_markdown(article.body)
     article.key_points_html = render_markdown(article.key_points) if article.key_points.strip() else ""
     article.image_renditions = stored_renditions(article.image, article.image_renditions)
@@ -54,7 +69,15 @@ def article_save(
                 save_related()
     finally:
         del article.skip_history_when_saving
-    _record_revision(article, user=user, reason=reason or (_("Created") if created else _("Changed")), created=created)
+    reason = reason or (_("Created") if created else _("Changed"))
+    if move is not None:  # every move is in the history: "Submitted for review", "Changed headline · Published"
+        reason = str(move.label) if reason in (_("Changed"), _("Saved unchanged")) else f"{reason} · {move.label}"
+    _record_revision(article, user=user, reason=reason, created=created)
+    desk.moved(user=user, article=article, move=move, note=note)
+    if user is not None:
+        presence.discard(user=user, article_id=article.pk)
+        if created:
+            presence.discard(user=user, article_id=None)
     search.index_article(article)
     return article
 
@@ -133,20 +156,37 @@ def _record_revision(article: Article, *, user, reason: str, created: bool = Fal
         article.__dict__.pop("_history_user", None)
 
 
-def article_publish(*, article: Article, user=None, when: datetime | None = None) -> Article:
-    """Publish an article now (or at `when`), unless it fails the editors' checks (ValidationError)."""
+def article_publish(*, article: Article, user=None, when: datetime | None = None, note: str = "") -> Article:
+    """Publish an article now (or at `when`), unless it fails the editors' checks (ValidationError).
+
+    A story in review is approved by this; like every save it starts from `article.version`.
+    """
     problems = publishing.article_problems(article)
     if problems:
         raise ValidationError(list(problems.values()))
     article.status = Article.Status.PUBLISHED
     article.published_at = when or publishing.publish_time()
-    return article_save(article=article, user=user, reason=_("Published"))
+    return article_save(article=article, user=user, note=note)
 
 
 def article_unpublish(*, article: Article, user=None) -> Article:
     """Take an article back to draft: readers stop seeing it at once."""
     article.status = Article.Status.DRAFT
-    return article_save(article=article, user=user, reason=_("Unpublished (back to draft)"))
+    return article_save(article=article, user=user)
+
+
+def article_move(*, article: Article, user, move: str, note: str = "") -> Article:
+    """Make one of the desk panel's moves (take back, request changes, approve) on the story as it is stored.
+
+    Nothing but the state changes, so a reporter may take back a story they can no longer edit. Approving
+    publishes at the story's scheduled time when one lies ahead, else now, after the publication checks.
+    """
+    transition = desk.BY_NAME[move]
+    if transition.target == Article.Status.PUBLISHED:
+        scheduled = article.published_at if article.published_at and article.published_at > timezone.now() else None
+        return article_publish(article=article, user=user, when=scheduled, note=note)
+    article.status = transition.target
+    return article_save(article=article, user=user, note=note)
 
 
 @transaction.atomic

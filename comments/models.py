@@ -352,12 +352,14 @@ class Commenter(models.Model):
 
 
 class OutgoingEmail(models.Model):
-    """One e-mail to a reader, kept until it is sent or given up: the background worker delivers and retries it."""
+    """One e-mail to a reader (or to the newsroom, from the desk), kept until it is sent or given up: the background
+    worker delivers and retries it."""
 
     class Kind(models.TextChoices):
         CONFIRM = "confirm", _("Confirm the address")
         PUBLISHED = "published", _("Comment published")
         REPLY = "reply", _("Someone replied")
+        DESK = "desk", _("Newsroom desk")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting to be sent")

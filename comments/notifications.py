@@ -12,16 +12,26 @@ unsubscribe (RFC 8058) and a link to erase the address.
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+
+from newsportal.roles import staff_name
 
 from . import identity
 from .models import Comment, Commenter, OutgoingEmail
 from .tasks import deliver_later
 
 Kind = OutgoingEmail.Kind
+# The desk's moves that someone must act on or hear of, and whom they tell (`story_moved`).
+DESK_SUBJECTS = {
+    "submit": "For review: {title}",
+    "request_changes": "Changes requested: {title}",
+    "approve": "Approved and published: {title}",
+}
 SUBJECTS = {
     Kind.CONFIRM: "Confirm it is you who wrote this comment",
     Kind.PUBLISHED: "Your comment is published",
@@ -99,3 +109,47 @@ def reply_published(reply):
     ):
         return
     queue(Kind.REPLY, reply, parent.author_email, parent=parent)
+
+
+# --- The newsroom desk -----------------------------------------------------------------------------------------
+
+
+def desk_recipients(article, transition, user):
+    """Return the addresses a move concerns: editors for a submission, the story's reporter for a decision."""
+    User = get_user_model()
+    if transition.name == "submit":
+        reviewers = User.objects.filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__codename="review_article", groups__permissions__content_type__app_label="articles")
+            | Q(user_permissions__codename="review_article"),
+            is_active=True,
+            is_staff=True,
+        )
+    else:
+        reviewers = User.objects.filter(pk__in=[article.submitted_by_id, article.created_by_id], is_active=True)
+    if user is not None:
+        reviewers = reviewers.exclude(pk=user.pk)
+    return sorted(set(reviewers.exclude(email="").values_list("email", flat=True)))
+
+
+def story_moved(sender, *, article, transition, user, note, **kwargs):
+    """Tell the people a desk move concerns (articles.desk.story_moved), in the move's transaction."""
+    if transition.name not in DESK_SUBJECTS:
+        return
+    context = {
+        "article": article,
+        "move": transition,
+        "who": staff_name(user) if user is not None else settings.SITE_NAME,
+        "note": note,
+        "story_url": identity.absolute(reverse("admin:articles_article_change", args=[article.pk])),
+        "subject": DESK_SUBJECTS[transition.name].format(title=article.title),
+    }
+    for to in desk_recipients(article, transition, user):
+        email = OutgoingEmail.objects.create(
+            kind=Kind.DESK,
+            to=to,
+            subject=f"{context['subject']} · {settings.SITE_NAME}"[:200],
+            text=render_to_string("comments/email/desk.txt", context),
+            html=render_to_string("comments/email/desk.html", context),
+        )
+        transaction.on_commit(lambda pk=email.pk: deliver_later(pk))

@@ -7,6 +7,7 @@ from django.contrib.auth.management import create_permissions
 
 EDITORS = "Editors"
 MODERATORS = "Moderators"
+REPORTERS = "Reporters"
 
 
 def grant(apps, group_name, app_label, codenames):
@@ -25,3 +26,8 @@ def grant(apps, group_name, app_label, codenames):
     if missing:
         raise RuntimeError(f"Unknown permissions for {app_label}: {sorted(missing)}")
     group.permissions.add(*permissions)
+
+
+def staff_name(user) -> str:
+    """Return a staff member as colleagues know them: their full name, else their username."""
+    return user.get_full_name() or user.get_username()

@@ -1,6 +1,6 @@
 import pytest
 
-from newsportal.roles import EDITORS, MODERATORS
+from newsportal.roles import EDITORS, MODERATORS, REPORTERS
 from tests import services
 from tests.factories import ArticleFactory, CategoryFactory, UserFactory
 from tests.forms import FormReader
@@ -64,6 +64,11 @@ def article(category):
 @pytest.fixture
 def editor(db):
     return UserFactory(username="editor", groups=[EDITORS])
+
+
+@pytest.fixture
+def reporter(db):
+    return UserFactory(username="reporter", first_name="Rosa", last_name="Imre", groups=[REPORTERS])
 
 
 @pytest.fixture

@@ -50,6 +50,16 @@ class FormReader(HTMLParser):
             self.textarea_text.append(data)
 
 
+def list_action(client, action, *articles, **extra):
+    """Run an action of the article list on these stories as a browser does: with the versions the list shows."""
+    page = client.get("/admin/articles/article/?all=")
+    reader = FormReader("changelist-form")
+    reader.feed(page.content.decode())
+    versions = {name: value for name, value in reader.data.items() if name.startswith("version-")}
+    data = {"action": action, "_selected_action": [article.pk for article in articles], **versions}
+    return client.post("/admin/articles/article/", data | extra, follow=True)
+
+
 def comment_submission(form_page, set_cookie, body, **fields):
     """Return (urlencoded body, headers) a browser sends for the comment form `form_page` it just received.
 

@@ -219,3 +219,13 @@ def share_links(context, article):
     url = context["request"].build_absolute_uri(article.get_absolute_url())
     quoted = {"url": quote(url, safe=""), "title": quote(article.title, safe="")}
     return {"url": url, "links": [(name, pattern.format(**quoted)) for name, pattern in SHARE_TARGETS]}
+
+
+@register.inclusion_tag("admin/articles/review_queue_notice.html", takes_context=True)
+def review_queue_notice(context):
+    """Tell an editor on the admin index how many stories wait for review (nothing for staff who cannot review)."""
+    user = context["request"].user
+    if not user.has_perm("articles.review_article"):
+        return {"show": False}
+    waiting = Article.objects.in_review()
+    return {"show": True, "waiting": waiting.count(), "oldest": waiting.values_list("submitted_at", flat=True).first()}

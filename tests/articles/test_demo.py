@@ -19,6 +19,7 @@ def test_demo_is_idempotent_and_fills_every_page(client, settings, capsys):
     first = counts()
     printed = capsys.readouterr().out
     assert "Account 'editor' (Editors) password:" in printed
+    assert "Account 'reporter' (Reporters) password:" in printed
     call_command("demo")
     assert counts() == first
     assert "password:" not in capsys.readouterr().out  # printed once only
@@ -26,6 +27,9 @@ def test_demo_is_idempotent_and_fills_every_page(client, settings, capsys):
     assert first[0] >= 5
     assert Article.objects.live().count() >= 12
     assert Article.objects.filter(status=Article.Status.DRAFT).count() == 1
+    waiting = Article.objects.in_review().get()  # a reporter's story on the review queue, with its note
+    assert waiting.created_by.username == waiting.submitted_by.username == "reporter"
+    assert waiting.desk_notes.get().text.startswith("First draft")
     assert sum(article.is_scheduled for article in Article.objects.all()) == 1
     html = client.get("/").content.decode()
     story = Article.objects.live().first()

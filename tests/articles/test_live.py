@@ -119,7 +119,7 @@ def test_editing_and_withdrawing_change_what_readers_see(client, editor, live_st
     client.force_login(editor)
     change = f"/admin/articles/liveupdate/{update.pk}/change/"
     data = {"article": live_story.pk, "headline": "", "body": "All eight gates closed.", "author_name": ""}
-    assert client.post(change, data).status_code == 302
+    assert client.post(change, data | {"version": update.version}).status_code == 302
     client.post("/admin/articles/liveupdate/", {"action": "withdraw", "_selected_action": [kept.pk]})
     reader = Client()
     assert updates_shown(reader, live_story) == ["All eight gates closed."]

@@ -6,6 +6,7 @@ from articles.models import Article
 from articles.publishing import STANDFIRST_LIMIT
 from tests.articles.conftest import ADD_URL
 from tests.factories import ArticleFactory, jpeg_upload
+from tests.forms import list_action
 
 pytestmark = pytest.mark.django_db
 
@@ -55,11 +56,7 @@ def test_publish_action_refuses_unfinished_drafts_and_says_why(client, editor, c
     ready = ArticleFactory(category=category, title="Ready to go", draft=True)
     unfinished = ArticleFactory(category=category, title="Half written", standfirst="", draft=True)
     client.force_login(editor)
-    response = client.post(
-        "/admin/articles/article/",
-        {"action": "publish_now", "_selected_action": [ready.pk, unfinished.pk]},
-        follow=True,
-    )
+    response = list_action(client, "publish_now", ready, unfinished)
     html = response.content.decode()
     assert "1 article(s) published." in html
     assert "Not published: “Half written”: Write a standfirst before publishing" in html

@@ -6,6 +6,7 @@ from articles import services
 from articles.models import Article
 from tests.articles.conftest import ADD_URL
 from tests.factories import ArticleFactory, AuthorFactory
+from tests.forms import list_action
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def edited(client, new_article_data, admin_form, editor):
 def test_every_save_keeps_one_revision_with_who_when_and_authors(edited, editor):
     first, second = edited.history.order_by("history_date")
     assert (first.history_user, second.history_user) == (editor, editor)
-    assert first.history_change_reason == "Created"
+    assert first.history_change_reason == "Created · Published"
     assert second.history_change_reason == "Changed headline, body, authors"
     assert first.title == "Council approves new library" and second.title.endswith("after long debate")
     assert list(first.authors.values_list("author__name", flat=True)) == ["Maya Okafor"]
@@ -101,7 +102,7 @@ def test_publish_and_unpublish_actions_keep_revisions(client, editor, category):
     story = ArticleFactory(category=category, draft=True)
     client.force_login(editor)
     for action in ("publish_now", "unpublish"):
-        client.post("/admin/articles/article/", {"action": action, "_selected_action": [story.pk]})
+        list_action(client, action, story)
     reasons = list(story.history.order_by("history_date").values_list("history_change_reason", flat=True))
     assert reasons[-2:] == ["Published", "Unpublished (back to draft)"]
 

@@ -23,6 +23,7 @@ from comments.services import comment_report, comments_moderate
 from newsportal import pagecache
 from tests.comments.conftest import comment_data
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, CommentFactory
+from tests.forms import list_action
 from tests.queries import page_queries
 
 # Invalidation happens when transactions commit; serialized rollback keeps the migrated groups for later tests.
@@ -224,8 +225,7 @@ def test_saving_a_draft_changes_no_page(client, pages, site, editor, admin_form)
 
 def test_admin_publish_action_refreshes_every_page(client, pages, site, editor):
     client.force_login(editor)
-    action = {"action": "publish_now", "_selected_action": [site["draft"].pk]}
-    assert client.post("/admin/articles/article/", action).status_code == 302
+    assert "1 article(s) published." in list_action(client, "publish_now", site["draft"]).content.decode()
     client.logout()
     assert_stale(client, pages, *EVERY_PAGE)  # the newest story now: in every Read next
     assert "Unfinished draft" in client.get(pages["home"]).content.decode()
@@ -233,8 +233,7 @@ def test_admin_publish_action_refreshes_every_page(client, pages, site, editor):
 
 def test_admin_unpublish_action_refreshes_the_story_and_the_lists(client, pages, site, editor):
     client.force_login(editor)
-    action = {"action": "unpublish", "_selected_action": [site["story"].pk]}
-    assert client.post("/admin/articles/article/", action).status_code == 302
+    assert "1 article(s) moved back to draft." in list_action(client, "unpublish", site["story"]).content.decode()
     client.logout()
     states = {name: served(client, url) for name, url in pages.items()}
     assert states == {**dict.fromkeys(pages, "HIT"), **dict.fromkeys(LISTS, "MISS"), "story": 404}
