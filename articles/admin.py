@@ -6,7 +6,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import (
     Http404,
@@ -329,6 +329,8 @@ class ArticleAdmin(VersionedAdmin, SimpleHistoryAdmin):
             if article is not None and not desk.can_edit(request.user, article):
                 if self.has_view_permission(request, article):
                     raise PermissionDenied(desk.refusal(request.user, article))
+            if article is not None and request.POST.get("version") != str(article.version):
+                request.POST = unbound_bylines(request.POST)
         if request.method == "GET" and "restore-autosave" in request.GET:
             return self.restore_autosave(request, object_id, form_url, extra_context)
         return super().changeform_view(request, object_id, form_url, extra_context)
@@ -395,17 +397,20 @@ class ArticleAdmin(VersionedAdmin, SimpleHistoryAdmin):
     def presence_view(self, request, pk):
         """The change form's heartbeat (POST): note that this editor has the story open; answer who else has.
 
-        `gone=1`: the tab is closing. JSON, never cached.
+        `gone=1`: the tab is closing. Lean on purpose (every open form sends one every few seconds): no story is
+        loaded, only the presence rows are written and read. JSON, never cached.
         """
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        article = self.get_object(request, str(pk))
-        if article is None or not self.has_view_permission(request, article):
-            raise Http404
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         if request.POST.get("gone"):
-            presence.leave(user=request.user, article_id=article.pk)
+            presence.leave(user=request.user, article_id=pk)
             return HttpResponse(status=204)
-        others = presence.heartbeat(user=request.user, article_id=article.pk, opened=bool(request.POST.get("opened")))
+        try:
+            others = presence.heartbeat(user=request.user, article_id=pk, opened=bool(request.POST.get("opened")))
+        except IntegrityError as error:  # no such story
+            raise Http404 from error
         return JsonResponse({"others": [presence_json(person) for person in others]})
 
     def autosave_view(self, request, pk=None):
@@ -648,6 +653,20 @@ def ordered_authors(formset):
         if form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE")
     ]
     return [author for *_, author in sorted(rows, key=lambda row: row[:2])]
+
+
+def unbound_bylines(data):
+    """Return a stale form's POST with its byline rows detached from the rows they were read from.
+
+    A save replaces the bylines as a whole, so the rows a stale form names are gone; as new rows they are simply
+    the authors the editor wants, which the conflict page then compares with the stored ones.
+    """
+    data = data.copy()
+    data["bylines-INITIAL_FORMS"] = "0"
+    for name in list(data):
+        if name.startswith("bylines-") and name.endswith("-id"):
+            data[name] = ""
+    return data
 
 
 def refusal_text(error) -> str:

@@ -71,12 +71,13 @@ def for_form(*, user, article_id: int | None) -> FormState:
 def heartbeat(*, user, article_id: int, opened: bool = False) -> list[Presence]:
     """Record that `user` has the story open now (`opened`: the page just loaded); return the others present."""
     now = timezone.now()
-    EditorSession.objects.bulk_create(
-        [EditorSession(article_id=article_id, user=user, opened_at=now, seen_at=now)],
-        update_conflicts=True,
-        unique_fields=["article", "user"],
-        update_fields=["seen_at", "opened_at"] if opened else ["seen_at"],
-    )
+    with transaction.atomic():  # a story that does not exist fails here, leaving the request's connection usable
+        EditorSession.objects.bulk_create(
+            [EditorSession(article_id=article_id, user=user, opened_at=now, seen_at=now)],
+            update_conflicts=True,
+            unique_fields=["article", "user"],
+            update_fields=["seen_at", "opened_at"] if opened else ["seen_at"],
+        )
     return others(user=user, article_id=article_id)
 
 

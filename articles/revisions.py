@@ -40,6 +40,8 @@ RESTORED_FIELDS = ("title", "standfirst", "body", "credit_line", "image", "image
 IMAGE_DETAILS = ("image_width", "image_height", "image_renditions")  # stored beside the image, restored with it
 RESTORED = {*RESTORED_FIELDS, "authors"}
 _WORDS = re.compile(r"\s+|[^\s]+")
+# Below this share of words in common (difflib's ratio), a change is shown as a rewrite (see `word_diff`).
+REWRITTEN = 0.4
 
 
 @dataclass(frozen=True)
@@ -99,10 +101,17 @@ def compare(old, new) -> list[Change]:
 
 
 def word_diff(old: str, new: str) -> SafeString:
-    """Return HTML of `new` with words removed since `old` in <del> and words added in <ins>, all escaped."""
+    """Return HTML of `new` with words removed since `old` in <del> and words added in <ins>, all escaped.
+
+    A text rewritten through and through reads as the old text struck out and the new one after it: matching the
+    odd "in" and "the" between two different sentences would shred both.
+    """
     before, after = _WORDS.findall(old), _WORDS.findall(new)
+    matcher = SequenceMatcher(None, before, after, autojunk=False)
+    if before and after and matcher.ratio() < REWRITTEN:
+        return format_html("<del>{}</del> <ins>{}</ins>", old, new)
     parts = []
-    for operation, i1, i2, j1, j2 in SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
         if operation == "equal":
             parts.append(escape("".join(before[i1:i2])))
             continue

@@ -2,11 +2,16 @@
 
     python bench/churn.py moderation --rate 5 --seconds 20 --paths FILE --log FILE
     python bench/churn.py editorial --every 10 --seconds 30 --paths FILE --log FILE [--newest]
+    python bench/churn.py presence --editors 50 --every 15 --base URL --seconds 30 --paths FILE --log FILE
+    python bench/churn.py sessions --editors 50 --paths FILE --log OUTPUT --seconds 0
 
 `moderation`: each decision adds a waiting comment to the next article of the rotation (which changes no page)
 and approves it with `comments_moderate`, as a moderator's click does. `editorial`: each save changes the body
 of the next article with `article_save`, as an editor's does (`--newest`: always the newest story, which shows on
-every page). Changes fall in the middle of each interval from `--start-at` on, for `--seconds`; each is logged as
+every page). `presence` (issue 21): `--editors` logged-in editors each send the change form's heartbeat over HTTP
+every `--every` seconds, each with a story of the rotation open; these change no page and are logged as nothing.
+`sessions` writes such editors' sessions for bench/heartbeat.lua.
+Changes fall in the middle of each interval from `--start-at` on, for `--seconds`; each is logged as
 `<unix time> <path>` for bench/report.py.
 """
 
@@ -55,9 +60,62 @@ def edit(article, number):
     article_services.article_save(article=article, reason="bench/churn.py")
 
 
+def editor_sessions(count):
+    """Return (session key, CSRF secret) for `count` logged-in bench editors, creating them as needed."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.auth.models import Group
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.middleware.csrf import _get_new_csrf_string
+
+    from newsportal.roles import EDITORS
+
+    editors = Group.objects.get(name=EDITORS)
+    sessions = []
+    for number in range(count):
+        user, _ = get_user_model().objects.get_or_create(
+            username=f"bench-editor-{number}", defaults={"is_staff": True, "first_name": f"Editor {number}"}
+        )
+        user.groups.add(editors)
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        sessions.append((session.session_key, _get_new_csrf_string()))
+    return sessions
+
+
+def heartbeats(options, articles):
+    """Send each editor's heartbeat every `--every` seconds, spread evenly; return the answers' status counts."""
+    import http.client
+    from collections import Counter
+    from urllib.parse import urlsplit
+
+    sessions = editor_sessions(options.editors)
+    address = urlsplit(options.base)
+    interval = options.every / options.editors
+    started = options.start_at or time.time()
+    statuses = Counter()
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    number = 0
+    while (due := number * interval) < options.seconds:
+        time.sleep(max(0.0, started + due - time.time()))
+        key, csrf = sessions[number % len(sessions)]
+        article = articles[number % len(articles)]
+        headers = {"Cookie": f"sessionid={key}; csrftoken={csrf}", "X-CSRFToken": csrf, "Content-Length": "0"}
+        connection.request("POST", f"/admin/articles/article/{article.pk}/presence/", headers=headers)
+        answer = connection.getresponse()
+        answer.read()
+        statuses[answer.status] += 1
+        number += 1
+    return statuses
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["moderation", "editorial"])
+    parser.add_argument("mode", choices=["moderation", "editorial", "presence", "sessions"])
+    parser.add_argument("--editors", type=int, default=50, help="presence: how many editors send heartbeats")
+    parser.add_argument("--base", help="presence: the server's address")
     parser.add_argument("--rate", type=float, help="changes per second")
     parser.add_argument("--every", type=float, help="seconds between changes")
     parser.add_argument("--seconds", type=float, required=True)
@@ -66,6 +124,19 @@ def main():
     parser.add_argument("--log", required=True)
     parser.add_argument("--start-at", type=float, help="unix time of the first change's interval (default: now)")
     options = parser.parse_args()
+    if options.mode == "sessions":  # for bench/heartbeat.lua: one "<story id>,<session>,<csrf>" per editor
+        articles = articles_of(Path(options.paths).read_text().split())
+        lines = [
+            f"{articles[n % len(articles)].pk},{key},{csrf}"
+            for n, (key, csrf) in enumerate(editor_sessions(options.editors))
+        ]
+        Path(options.log).write_text("\n".join(lines) + "\n")
+        return
+    if options.mode == "presence":
+        statuses = heartbeats(options, articles_of(Path(options.paths).read_text().split()))
+        Path(options.log).write_text("")  # heartbeats change no page
+        print(f"heartbeats: {dict(statuses)}", file=sys.stderr)
+        return
     interval = options.every or 1 / options.rate
     if options.newest:
         targets = [Article.objects.live().select_related("category").first()]

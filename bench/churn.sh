@@ -37,9 +37,34 @@ churn_row() {  # churn_row NAME PAGES_PER_CHANGE [bench/churn.py ARGUMENTS…]: 
   echo "$pages" >"$RUN/$name.pages"
 }
 
+# CHURN="none heartbeats" bench/run measures some rows only (all by default).
+CHURN="${CHURN:-none moderation editorial heartbeats}"
 churn_row churn-none 0
-churn_row churn-moderation-1s 1 moderation --rate 1
-churn_row churn-moderation-5s 1 moderation --rate 5
-churn_row churn-editorial-10s 1 editorial --every 10
-churn_row churn-editorial-newest-10s "${#rotation[@]}" editorial --every 10 --newest
+if [[ " $CHURN " == *" moderation "* ]]; then
+  churn_row churn-moderation-1s 1 moderation --rate 1
+  churn_row churn-moderation-5s 1 moderation --rate 5
+fi
+if [[ " $CHURN " == *" editorial "* ]]; then
+  churn_row churn-editorial-10s 1 editorial --every 10
+  churn_row churn-editorial-newest-10s "${#rotation[@]}" editorial --every 10 --newest
+fi
+if [[ " $CHURN " == *" heartbeats "* ]]; then
+  # Issue 21: 50 editors with stories open, each sending the change form's heartbeat every 15 s. The effect is
+  # about 1 %, well inside this machine's drift between runs, so readers alone and readers with heartbeats
+  # alternate for ROUNDS rounds and the report compares their medians.
+  for round in $(seq "${ROUNDS:-3}"); do
+    churn_row "churn-quiet-round$round" 0
+    churn_row "churn-heartbeats-round$round" 0 presence --editors 50 --every 15 --base "$BASE"
+  done
+fi
 kill "$GUNICORN_PID"; wait "$GUNICORN_PID" 2>/dev/null || true
+
+if [[ " $CHURN " == *" heartbeats "* ]]; then
+echo "== one heartbeat's cost: 50 logged-in editors' heartbeats as fast as they come"
+start_gunicorn
+"$PY" "$ROOT/bench/churn.py" sessions --editors 50 --paths "$RUN/rotation.txt" --log "$RUN/heartbeat-sessions.txt" --seconds 0
+mapfile -t heartbeat_args <"$RUN/heartbeat-sessions.txt"
+measure presence-heartbeat /admin/ "$ROOT/bench/heartbeat.lua" "${heartbeat_args[@]}"
+measure static-heartbeat-run /bench/static
+kill "$GUNICORN_PID"; wait "$GUNICORN_PID" 2>/dev/null || true
+fi

@@ -8,6 +8,7 @@ import re
 import sys
 from collections import Counter
 from pathlib import Path
+from statistics import median
 
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
@@ -106,12 +107,18 @@ CHURN_ROWS = [
     ("churn-moderation-5s", "5 moderation decisions/s"),
     ("churn-editorial-10s", "an editorial save every 10 s (a story in the rotation)"),
     ("churn-editorial-newest-10s", "an editorial save every 10 s (the newest story: on every page)"),
+    *(
+        (f"churn-{kind}-round{number}", f"{label} (round {number})")
+        for number in range(1, 10)
+        for kind, label in (("quiet", "no changes"), ("heartbeats", "50 editors' heartbeats, each every 15 s"))
+    ),
 ]
 
 
 def churn_row(folder, name, row, warm):
     """Return the busy-hour figures of one row, from gunicorn's access log and the driver's log of changes."""
-    answers = [line.split() for line in (folder / f"{name}.access").read_text().splitlines() if line.strip()]
+    lines = (folder / f"{name}.access").read_text().splitlines()
+    answers = [line.split() for line in lines if line.strip() and not line.startswith("/admin/")]  # readers only
     states = Counter(answer[2] for answer in answers)
     renders = Counter(answer[0] for answer in answers if answer[2] == "MISS")
     start, end = (float(line) for line in (folder / f"{name}.window").read_text().split())
@@ -175,6 +182,23 @@ def churn_table(folder, results):
             f"{'met' if five['hit'] >= 0.97 else 'NOT met'}), {five['per_change']:.2f} renders per decision "
             f"(goal ≤ 1.2: {'met' if five['per_change'] <= 1.2 else 'NOT met'})"
         )
+    rounds = {
+        kind: [row for name, row in figures.items() if name.startswith(f"churn-{kind}-round")]
+        for kind in ("quiet", "heartbeats")
+    }
+    if rounds["heartbeats"]:
+        ratio = median(row["rps"] for row in rounds["heartbeats"]) / median(row["rps"] for row in rounds["quiet"])
+        cpu = median(row["cpu"] for row in rounds["heartbeats"]) / median(row["cpu"] for row in rounds["quiet"])
+        verdict = "met" if ratio >= 0.98 else "NOT met"
+        print(
+            f"- with 50 editors' heartbeats: readers' throughput {ratio:.3f} × without (medians of "
+            f"{len(rounds['quiet'])} alternating rounds; goal ≥ 0.98: {verdict}), CPU per request {cpu:.3f} ×, "
+            f"hit ratio {min(row['hit'] for row in rounds['heartbeats']):.3f} at worst"
+        )
+    if "presence-heartbeat" in results:
+        beat, static = results["presence-heartbeat"], results.get("static-heartbeat-run")
+        compared = f", static view {static['cpu']:.2f} in the same run" if static and static["cpu"] else ""
+        print(f"- one heartbeat (at full speed): {cpu_text(beat)} CPU ms, {beat['rps']:.0f} req/s{compared}")
     for name in ("churn-editorial-10s", "churn-editorial-newest-10s"):
         row = figures.get(name)
         if row and row["per_page"] is not None:

@@ -16,6 +16,7 @@
   let dirty = false;
   let submitting = false;
   let timer = null;
+  let missedBeats = 0;
 
   function say(text) {
     if (status) status.textContent = text;
@@ -89,8 +90,12 @@
       const response = await fetch(url, { method: "POST", body: data, credentials: "same-origin" });
       if (!response.ok) throw new Error(String(response.status));
       showOthers((await response.json()).others);
+      if (missedBeats >= 2) say("Back in contact with the server.");
+      missedBeats = 0;
     } catch (error) {
-      // Presence is a courtesy: a missed beat changes nothing in the form, and the next one catches up.
+      // A missed beat changes nothing in the form; after two, say so once, quietly.
+      missedBeats += 1;
+      if (missedBeats === 2) say("Lost contact with the server. Your text is still here: keep this tab open.");
     }
   }
 

@@ -225,7 +225,14 @@ def test_presence_without_heartbeat_clears_within_a_minute_and_two_tabs_are_one(
 def test_presence_is_for_staff_who_may_see_the_story(client, story):
     assert client.post(f"/admin/articles/article/{story.pk}/presence/").status_code == 302  # to the login page
     client.force_login(UserFactory(username="nobody"))
-    assert client.post(f"/admin/articles/article/{story.pk}/presence/").status_code in (403, 404)
+    assert client.post(f"/admin/articles/article/{story.pk}/presence/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_heartbeat_for_a_story_that_does_not_exist_is_a_404(client, editor):
+    client.force_login(editor)
+    assert client.post("/admin/articles/article/987654/presence/").status_code == 404
+    assert not EditorSession.objects.exists()
 
 
 # --- Autosave ------------------------------------------------------------------------------------------------------
