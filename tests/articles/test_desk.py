@@ -228,7 +228,7 @@ def test_presence_is_for_staff_who_may_see_the_story(client, story):
     assert client.post(f"/admin/articles/article/{story.pk}/presence/").status_code == 403
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the foreign key is checked at commit
 def test_a_heartbeat_for_a_story_that_does_not_exist_is_a_404(client, editor):
     client.force_login(editor)
     assert client.post("/admin/articles/article/987654/presence/").status_code == 404
