@@ -1,8 +1,9 @@
 """Lead images and author photos: check an upload, store a clean copy, make renditions for `srcset`.
 
 Every upload is checked before anything reaches media storage: its size in bytes (the limit comes from settings),
-that Pillow recognises it as JPEG, PNG or WebP, its size in pixels (Pillow's decompression-bomb limit and ours),
-and that it decodes completely (a truncated file fails here, not later on a reader's screen). What is stored is
+that Pillow recognises it as JPEG, PNG or WebP, its shape and size in pixels (Pillow's decompression-bomb limit
+and ours), the memory its decoder will need (estimated from the header, per format: `decoding_bytes`), all before
+a pixel is decoded, and that it decodes completely (a truncated file fails here, not later on a reader's screen). What is stored is
 re-encoded from the pixels alone, turned upright by its EXIF orientation: EXIF (camera, GPS location), XMP and
 comments never reach storage. Only an RGB colour profile is kept, so colours stay right.
 """
@@ -28,6 +29,14 @@ RENDITION_WIDTHS = (480, 960, 1600)
 # the memory every later step needs (a 7,000 × 7,000 upload is scaled down right after it is decoded).
 STORED_MAX_SIDE = 2400
 SMALL_RENDITION_WIDTH = 480
+# Shapes no camera makes, refused from the header: a "1 × 50,000,000" PNG is an attack, not a panorama.
+MAX_SIDE = 16384  # WebP's own limit; JPEG and PNG allow more, no photo needs it
+MAX_ASPECT_RATIO = 20
+# How Pillow holds a decoded pixel in each mode (three-band images take four bytes), and what each format's decoder
+# needs beyond that (decoder buffers, alpha handling), measured as peak memory over pixel bytes (tests/articles/test_images.py keeps us honest).
+BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2}
+DECODER_OVERHEAD = {"JPEG": 1.6, "PNG": 1.25, "WEBP": 4.5}
+ANIMATION_OVERHEAD = 1.5  # an animation's decoder keeps a canvas and the previous frame beside the first one
 JPEG_QUALITY = 85
 WEBP_QUALITY = 80
 
@@ -57,7 +66,8 @@ def clean_upload(upload) -> SimpleUploadedFile:
                 source_format = image.format
                 # JPEG can decode at 1/2, 1/4 or 1/8 scale: ask for the smallest that is still large enough.
                 image.draft(image.mode, (STORED_MAX_SIDE, STORED_MAX_SIDE))
-                image.load()
+                _check_decoding_memory(image)  # what decoding will cost, from the header and the draft size
+                image.load()  # the first frame only: an animation is stored as its first still
                 clean = _strip(_bounded(image))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise ValidationError(
@@ -83,12 +93,60 @@ def clean_upload(upload) -> SimpleUploadedFile:
 
 
 def _check_pixels(width: int, height: int) -> None:
+    longest, shortest = max(width, height), max(1, min(width, height))
+    if longest > MAX_SIDE or longest / shortest > MAX_ASPECT_RATIO:
+        raise ValidationError(
+            _(
+                "This image is %(width)d × %(height)d pixels: no side may exceed %(side)d pixels, nor be more "
+                "than %(ratio)d times the other. Crop or resize it and upload it again."
+            ),
+            code="image_shape",
+            params={"width": width, "height": height, "side": MAX_SIDE, "ratio": MAX_ASPECT_RATIO},
+        )
     limit = settings.IMAGE_UPLOAD_MAX_PIXELS
     if width * height > limit:
         raise ValidationError(
             _("This image is %(width)d × %(height)d pixels; images may have at most %(megapixels)s megapixels."),
             code="image_bomb",
             params={"width": width, "height": height, "megapixels": f"{limit / 1_000_000:g}"},
+        )
+
+
+def decoding_bytes(image: Image.Image) -> int:
+    """Estimate the memory decoding this (opened, not yet loaded) image takes, from its header alone.
+
+    The pixels as Pillow holds them (`image.size` is the draft size for a JPEG decoded at a fraction of its
+    size), times what the format's decoder and our reduction add on top, as measured for each format:
+    libwebp decodes into a buffer of its own and hands Pillow a copy (about 4.5 × the pixels); PNG and JPEG
+    decode into the image itself.
+    """
+    width, height = image.size
+    overhead = DECODER_OVERHEAD.get(image.format, 4.0) * (ANIMATION_OVERHEAD if is_animated(image) else 1)
+    return int(width * height * BYTES_PER_PIXEL.get(image.mode, 4) * overhead)
+
+
+def is_animated(image: Image.Image) -> bool:
+    """Whether the image has several frames; only its first is ever decoded and stored."""
+    return getattr(image, "n_frames", 1) > 1
+
+
+def _check_decoding_memory(image: Image.Image) -> None:
+    needed = decoding_bytes(image)
+    limit = settings.IMAGE_DECODE_MAX_BYTES
+    if needed > limit:
+        raise ValidationError(
+            _(
+                "This %(format)s image is %(width)d × %(height)d pixels; reading it would take about %(needed)s of "
+                "memory, more than the %(limit)s we allow. Upload it as a JPEG, or with fewer pixels."
+            ),
+            code="image_memory",
+            params={
+                "format": image.format,
+                "width": image.width,
+                "height": image.height,
+                "needed": filesizeformat(needed),
+                "limit": filesizeformat(limit),
+            },
         )
 
 

@@ -248,6 +248,9 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Lead images and author photos (articles/images.py): larger uploads get a form error, nothing is stored.
 IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=15 * 1024 * 1024)
 IMAGE_UPLOAD_MAX_PIXELS = env.int("IMAGE_UPLOAD_MAX_PIXELS", default=50_000_000)  # decoded size, about 150 MB
+# What decoding one upload may take, estimated per format before decoding (articles/images.py): with the process's
+# own ~110 MB it keeps a worker under 400 MB. A 50-megapixel JPEG or PNG fits; a WebP up to about 15 megapixels.
+IMAGE_DECODE_MAX_BYTES = env.int("IMAGE_DECODE_MAX_BYTES", default=260 * 1024 * 1024)
 
 # Whole-page cache of anonymous pages (newsportal/pagecache.py); 0 switches it off.
 # Off by default with DEBUG, so template and code changes show at once during development. The lifetime is also

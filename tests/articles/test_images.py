@@ -8,10 +8,11 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
-from articles import services
+from articles import images, services
 from articles.models import Article, Author
 from tests.articles.conftest import ADD_URL
 from tests.factories import ArticleFactory
@@ -199,20 +200,55 @@ from PIL import Image
 from articles import images
 upload = SimpleUploadedFile("largest.png", open(sys.argv[1], "rb").read(), content_type="image/png")
 with Image.open(images.clean_upload(upload)) as stored:
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, *stored.size)
+    corner = stored.convert("RGB").getpixel((0, 0))
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, *stored.size, str(corner).replace(" ", ""))
 """
 
 
-@pytest.mark.parametrize("mode", ["RGB", "RGBA", "P"])
-def test_the_largest_accepted_image_is_processed_in_bounded_memory(tmp_path, settings, mode):
-    """A few hundred kilobytes of PNG can decode to hundreds of megabytes: measured in a fresh process."""
+def largest_side(settings, image_format, mode, animated=False):
+    """Return the side of the largest square image of this format and mode that the upload checks accept."""
     import math
+
+    side = math.isqrt(settings.IMAGE_UPLOAD_MAX_PIXELS)
+    per_pixel = images.BYTES_PER_PIXEL.get(mode, 4) * images.DECODER_OVERHEAD[image_format]
+    per_pixel *= images.ANIMATION_OVERHEAD if animated else 1
+    if image_format == "JPEG":  # decoded at half size or less (draft), so the pixel limit is what binds
+        return side
+    return min(side, math.isqrt(int(settings.IMAGE_DECODE_MAX_BYTES / per_pixel)))
+
+
+def animated_webp(path, side):
+    frames = [Image.new("RGBA", (side, side), colour) for colour in ((20, 40, 90, 200), (200, 40, 20, 255))]
+    frames[0].save(path, "WEBP", save_all=True, append_images=frames[1:], duration=100, lossless=True)
+
+
+# Every accepted format at the largest size it is accepted at: lossy and lossless, with alpha, and animated.
+LARGEST = {
+    "png-rgb": ("PNG", "RGB", {}),
+    "png-rgba": ("PNG", "RGBA", {}),
+    "png-palette": ("PNG", "P", {}),
+    "jpeg": ("JPEG", "RGB", {"quality": 80}),
+    "jpeg-cmyk": ("JPEG", "CMYK", {"quality": 80}),
+    "webp-lossy": ("WEBP", "RGB", {"quality": 50}),
+    "webp-lossless-alpha": ("WEBP", "RGBA", {"lossless": True}),
+    "webp-animated": ("WEBP", "RGBA", "animated"),
+}
+
+
+@pytest.mark.parametrize("kind", LARGEST, ids=LARGEST)
+def test_the_largest_accepted_image_is_processed_in_bounded_memory(tmp_path, settings, kind):
+    """A few hundred kilobytes can decode to hundreds of megabytes: measured in a fresh process, per format."""
     import subprocess
     import sys
 
-    side = math.isqrt(settings.IMAGE_UPLOAD_MAX_PIXELS)  # the largest square the limit accepts
-    path = tmp_path / "largest.png"
-    Image.new(mode, (side, side), 40 if mode == "P" else (20, 40, 90, 200)[: len(mode)]).save(path)
+    image_format, mode, options = LARGEST[kind]
+    side = largest_side(settings, image_format, mode, animated=options == "animated")
+    path = tmp_path / f"largest.{image_format.lower()}"
+    if options == "animated":
+        animated_webp(path, side)
+    else:
+        colour = 40 if mode == "P" else (20, 40, 90, 200)[: len(mode)]
+        Image.new(mode, (side, side), colour).save(path, image_format, **options)
     probe = subprocess.run(
         [sys.executable, "-c", MEMORY_PROBE, str(path)],
         cwd=Path(__file__).resolve().parents[2],
@@ -221,6 +257,42 @@ def test_the_largest_accepted_image_is_processed_in_bounded_memory(tmp_path, set
         check=True,
         timeout=120,
     )
-    peak_mb, width, height = map(int, probe.stdout.split())
-    assert peak_mb < 400, f"{mode} {side}×{side} peaked at {peak_mb} MB"
+    peak_mb, width, height = map(int, probe.stdout.split()[:3])
+    assert peak_mb < 400, f"{kind} {side}×{side} peaked at {peak_mb} MB"
     assert (width, height) == (2400, 2400)  # stored no larger than the widest rendition needs
+    if options == "animated":
+        assert probe.stdout.split()[3] == "(20,40,90)"  # the first frame is what is stored
+
+
+@pytest.mark.parametrize(
+    "size, message",
+    [
+        ((1, 50_000_000), "no side may exceed"),
+        ((16385, 100), "no side may exceed"),
+        ((4000, 150), "more than 20 times"),
+    ],
+)
+def test_shapes_no_camera_makes_are_refused_from_the_header(size, message):
+    """A PNG header can claim any size; refused before a pixel is decoded (the file here is a few bytes)."""
+    header = png_header(*size)
+    with pytest.raises(ValidationError, match=message):
+        images.clean_upload(SimpleUploadedFile("odd.png", header, content_type="image/png"))
+
+
+def test_a_webp_too_costly_to_decode_is_refused_before_decoding(settings):
+    side = largest_side(settings, "WEBP", "RGBA") + 200
+    buffer = BytesIO()
+    Image.new("RGB", (side, side), (20, 40, 90)).save(buffer, "WEBP", quality=10)
+    assert buffer.tell() < 300_000  # small on disk, huge in memory
+    with pytest.raises(ValidationError, match="reading it would take about"):
+        images.clean_upload(SimpleUploadedFile("huge.webp", buffer.getvalue(), content_type="image/webp"))
+
+
+def png_header(width, height):
+    """Return a PNG claiming this size in its header, with a few bytes of pixel data after it."""
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+    return b"\x89PNG\r\n\x1a\n" + header + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
