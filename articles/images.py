@@ -3,9 +3,9 @@
 Every upload is checked before anything reaches media storage: its size in bytes (the limit comes from settings),
 that Pillow recognises it as JPEG, PNG or WebP, its shape and size in pixels (Pillow's decompression-bomb limit
 and ours), the memory its decoder will need (estimated from the header, per format: `decoding_bytes`), all before
-a pixel is decoded, and that it decodes completely (a truncated file fails here, not later on a reader's screen). What is stored is
-re-encoded from the pixels alone, turned upright by its EXIF orientation: EXIF (camera, GPS location), XMP and
-comments never reach storage. Only an RGB colour profile is kept, so colours stay right.
+a pixel is decoded, and that it decodes completely (a truncated file fails here, not later on a reader's screen).
+What is stored is re-encoded from the pixels alone, turned upright by its EXIF orientation: EXIF (camera, GPS
+location), XMP and comments never reach storage. Only an RGB colour profile is kept, so colours stay right.
 """
 
 import warnings
@@ -33,7 +33,7 @@ SMALL_RENDITION_WIDTH = 480
 MAX_SIDE = 16384  # WebP's own limit; JPEG and PNG allow more, no photo needs it
 MAX_ASPECT_RATIO = 20
 # How Pillow holds a decoded pixel in each mode (three-band images take four bytes), and what each format's decoder
-# needs beyond that (decoder buffers, alpha handling), measured as peak memory over pixel bytes (tests/articles/test_images.py keeps us honest).
+# needs beyond that (its buffers, alpha), measured as peak memory over pixel bytes (tests/articles/test_images.py).
 BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2}
 DECODER_OVERHEAD = {"JPEG": 1.6, "PNG": 1.25, "WEBP": 4.5}
 ANIMATION_OVERHEAD = 1.5  # an animation's decoder keeps a canvas and the previous frame beside the first one
