@@ -19,9 +19,9 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 run: $(VENV)/.runtime  ## Migrate, load demo content and serve on http://127.0.0.1:8000/ with the e-mail worker
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py demo
-	@echo "E-mails to readers are printed below by the background worker (manage.py db_worker)."
+	@echo "E-mails to readers are printed below by the background worker (manage.py worker)."
 	@trap 'kill 0' INT TERM EXIT; \
-	$(DEV) $(PY) manage.py db_worker --interval 1 & \
+	$(DEV) $(PY) manage.py worker --interval 1 & \
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
 
 # The e2e tests' page checkers (axe-core, vnu-jar) as package-lock.json pins them. No install scripts:

@@ -1,4 +1,4 @@
-"""Background work of the articles app (run by `manage.py db_worker`)."""
+"""Background work of the articles app (run by `manage.py worker`)."""
 
 from django_tasks import task
 

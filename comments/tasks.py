@@ -3,8 +3,9 @@
 The `OutgoingEmail` row is the truth; a task only says "try this one now". A delivery claims its row first, so two
 workers (or a task and `manage.py deliver_outbox`) never send one message twice. A failure is recorded and tried
 again with backoff (1, 4, 16, 64 minutes) until `EMAIL_MAX_ATTEMPTS`, then the e-mail is given up and stays in
-the admin with its last error. Nothing is lost when a worker stops: waiting e-mails stay in the table, and
-`deliver_outbox` (cron) hands the worker any that a crashed worker left behind.
+the admin with its last error. Nothing is lost when a worker stops: waiting e-mails stay in the table, and the
+worker itself (`manage.py worker`, every 20 s) or `deliver_outbox` (cron) hands on any that a crash or an
+outage left behind (`sweep`).
 """
 
 import logging
@@ -24,6 +25,8 @@ State = OutgoingEmail.State
 # A claim older than this belongs to a worker that died while sending.
 ABANDONED_AFTER = timedelta(minutes=10)
 FIRST_RETRY = timedelta(minutes=1)
+# A due e-mail still waiting this long had its task lost (an outage between the commit and the enqueue).
+LOST_AFTER = timedelta(seconds=30)
 
 
 @task()
@@ -91,7 +94,7 @@ def sweep():
     """Queue every e-mail that is due but has no task on its way (after a crash or a lost enqueue); return how many."""
     now = timezone.now()
     due = OutgoingEmail.objects.filter(
-        Q(state=State.QUEUED, next_attempt_at__lte=now - timedelta(minutes=1))
+        Q(state=State.QUEUED, next_attempt_at__lte=now - LOST_AFTER)
         | Q(state=State.SENDING, claimed_at__lt=now - ABANDONED_AFTER)
     ).values_list("pk", flat=True)
     count = 0

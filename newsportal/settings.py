@@ -187,7 +187,7 @@ EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=5)
 # --- Background tasks (e-mail) -------------------------------------------------------------------
 
 # Django's task framework (the django-tasks backport). The queue lives in the site's database and
-# `manage.py db_worker` runs it; at scale the RQ backend (django-tasks-rq) with Redis does the same job.
+# `manage.py worker` runs it; at scale the RQ backend (django-tasks-rq) with Redis does the same job.
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
 # --- The site's address ----------------------------------------------------------------------------

@@ -216,3 +216,42 @@ def test_slow_clients_do_not_hold_up_other_readers(topology):
     finally:
         for connection in slow:
             connection.close()
+
+
+def test_every_answer_nginx_serves_carries_hsts_once(topology):
+    _, _, home = topology.get("/")
+    stylesheet = re.search(rb'href="(/static/css/site\.[0-9a-f]+\.css)"', home).group(1).decode()
+    (topology.run_dir / "media" / "hsts.jpg").write_bytes(b"\xff\xd8\xff")
+    (topology.run_dir / "media" / "hsts.jpg").chmod(0o644)
+    for path in ("/", stylesheet, "/static/missing.css", "/media/hsts.jpg", "/media/missing.jpg", "/no-such-page/"):
+        connection = http.client.HTTPSConnection("127.0.0.1", topology.https_port, context=topology.tls, timeout=20)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        values = response.headers.get_all("Strict-Transport-Security") or []
+        connection.close()
+        assert values == ["max-age=31536000; includeSubDomains; preload"], (path, response.status, values)
+
+
+@pytest.mark.parametrize("name", ["worker", "gunicorn"])
+def test_a_process_that_dies_is_started_again(topology, name):
+    """As systemd's Restart=always does in production: one crash never takes the topology down."""
+    pid_file = topology.run_dir / f"{name}.pid"
+    crashed = int(pid_file.read_text())
+    os.kill(crashed, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        current = pid_file.read_text().strip() if pid_file.exists() else ""
+        if current and int(current) != crashed:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail(f"{name} was not started again")
+    os.kill(int(pid_file.read_text()), 0)  # alive
+    while time.monotonic() < deadline:
+        try:
+            if topology.get("/healthz")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    pytest.fail("the site did not answer again after the restart")
