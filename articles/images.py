@@ -36,7 +36,7 @@ MAX_ASPECT_RATIO = 20
 # needs beyond that (its buffers, alpha), measured as peak memory over pixel bytes (tests/articles/test_images.py).
 BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2}
 DECODER_OVERHEAD = {"JPEG": 1.6, "PNG": 1.25, "WEBP": 4.5}
-ANIMATION_OVERHEAD = 1.5  # an animation's decoder keeps a canvas and the previous frame beside the first one
+ANIMATION_OVERHEAD = 2.0  # an animation's decoder keeps a canvas and the previous frame beside the first one
 JPEG_QUALITY = 85
 WEBP_QUALITY = 80
 

@@ -6,9 +6,10 @@ update, and the page cache makes stale exactly the story's own pages: the live p
 (`pagecache.discussion_changed`), never the lists.
 """
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db import transaction
 from django.db.models import Max
+from django.http import Http404
 from django.utils import timezone
 
 from newsportal import pagecache
@@ -71,6 +72,12 @@ def _story_changed(update: LiveUpdate) -> None:
 
 
 def updates_page(article, number: int = 1):
-    """Return (updates, number, pages) of one page of a live page's updates: pinned first, then newest first."""
-    page = Paginator(article.live_updates.shown(), UPDATES_PER_PAGE).get_page(number)
+    """Return (updates, number, pages) of one page of a live page's updates: pinned first, then newest first.
+
+    A page past the last is a 404 (`Http404`), never the last page under another address.
+    """
+    try:
+        page = Paginator(article.live_updates.shown(), UPDATES_PER_PAGE, allow_empty_first_page=True).page(number)
+    except EmptyPage as error:
+        raise Http404("No such page of updates") from error
     return list(page), page.number, page.paginator.num_pages

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from newsportal.pagecache import public_page
+from newsportal.params import COMMENT_ORDERS, one_of, page_number, text
 
 from . import feeds, live, views
 
@@ -12,19 +13,25 @@ app_name = "articles"
 urlpatterns = [
     path("", public_page(views.HomeView.as_view()), name="home"),
     path("authors/", public_page(views.AuthorListView.as_view()), name="authors"),
-    path("authors/<slug:slug>/", public_page(views.AuthorView.as_view(), reads=["page"]), name="author"),
-    path("corrections/", public_page(views.CorrectionListView.as_view(), reads=["page"]), name="corrections"),
+    path("authors/<slug:slug>/", public_page(views.AuthorView.as_view(), reads={"page": page_number}), name="author"),
+    path(
+        "corrections/", public_page(views.CorrectionListView.as_view(), reads={"page": page_number}), name="corrections"
+    ),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
-    path("search/", public_page(views.SearchView.as_view(), reads=["q", "page"]), name="search"),
+    path("search/", public_page(views.SearchView.as_view(), reads={"q": text, "page": page_number}), name="search"),
     path("feeds/rss/", public_page(feeds.LatestArticlesFeed()), name="feed-rss"),
     path("feeds/atom/", public_page(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
     path("feeds/<slug:category>/rss/", public_page(feeds.CategoryFeed()), name="category-feed-rss"),
     path("feeds/<slug:category>/atom/", public_page(feeds.CategoryAtomFeed()), name="category-feed-atom"),
     path("news-sitemap.xml", public_page(views.news_sitemap), name="news-sitemap"),
-    path("<slug:category>/", public_page(views.CategoryView.as_view(), reads=["page"]), name="category"),
+    path("<slug:category>/", public_page(views.CategoryView.as_view(), reads={"page": page_number}), name="category"),
     path(
         "<slug:category>/<slug:slug>/",
-        public_page(views.ArticleView.as_view(), reads=["page", "sort", "updates"], article_kwarg="slug"),
+        public_page(
+            views.ArticleView.as_view(),
+            reads={"page": page_number, "sort": one_of(*COMMENT_ORDERS, default="picks"), "updates": page_number},
+            article_kwarg="slug",
+        ),
         name="article",
     ),
     # A live page's updates: polled by readers' browsers, and as feeds. Part of the story's pages in the cache.

@@ -11,7 +11,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
-from newsportal.params import positive_int
+from newsportal.params import MAX_PAGE, positive_int
 
 from . import curation, live, publishing
 from .models import Article, Author, Category, Correction
@@ -72,7 +72,7 @@ def live_context(request, article):
     """What a live page shows of its coverage: one page of updates (`?updates=`) and whether it still runs."""
     if not article.live_from:
         return {}
-    number = positive_int(request.GET.get("updates"), default=1, maximum=10**6)
+    number = positive_int(request.GET.get("updates"), default=1, maximum=MAX_PAGE)
     updates, number, pages = live.updates_page(article, number)
     return {
         "coverage": article.coverage_state(),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
+from newsportal.params import COMMENT_ORDERS
 
 BODY_MAX_LENGTH = 3000
 
@@ -34,11 +35,13 @@ class SectionPage:
 
 
 # How a reader may sort the comment section (`?sort=`): editor's picks first (the default), oldest or newest first.
-SECTION_ORDERS = {
-    "picks": ("-is_pick", "created_at", "pk"),
-    "oldest": ("created_at", "pk"),
-    "newest": ("-created_at", "-pk"),
-}
+SECTION_ORDERS = dict(
+    zip(
+        COMMENT_ORDERS,  # newsportal.params: the names, which the page cache also knows
+        (("-is_pick", "created_at", "pk"), ("created_at", "pk"), ("-created_at", "-pk")),
+        strict=True,
+    )
+)
 
 
 class CommentQuerySet(models.QuerySet):
@@ -66,7 +69,8 @@ class CommentQuerySet(models.QuerySet):
 
         `order` is a key of SECTION_ORDERS (the template tag turns what a reader typed into one).
         The first reads the page's threads together with the counts (two subqueries the database runs once each);
-        the second, only when the page has threads, their replies. A page past the last one shows the first.
+        the second, only when the page has threads, their replies. A page past the last one comes back empty, with
+        its number above `pages` (the comment section answers it with a 404).
         """
         threads_with_counts = (
             Comment.objects.threads_of(article)
@@ -76,9 +80,6 @@ class CommentQuerySet(models.QuerySet):
             .only(*SECTION_FIELDS)
         )
         threads = list(threads_with_counts[(page - 1) * size : page * size])
-        if not threads and page > 1:
-            page = 1
-            threads = list(threads_with_counts[:size])
         replies = {}
         if threads:
             answers = Comment.objects.replies().filter(parent__in=threads).order_by("created_at", "pk")
@@ -86,7 +87,7 @@ class CommentQuerySet(models.QuerySet):
                 replies.setdefault(reply.parent_id, []).append(reply)
         for thread in threads:
             thread.reply_list = replies.get(thread.pk, [])
-        thread_count = threads[0].thread_count if threads else 0
+        thread_count = threads[0].thread_count if threads else (self.threads_of(article).count() if page > 1 else 0)
         return SectionPage(
             threads=threads,
             total=thread_count + (threads[0].reply_count if threads else 0),

@@ -33,9 +33,10 @@ for longer than `PAGE_CACHE_GRACE_SECONDS` after it went stale. Responses say `X
 
 Keys and bodies
 ---------------
-A page's key is its address with only the query parameters the view reads (`public_page(reads=…)`); tracking
-parameters such as `utm_source` or `fbclid` map to the same entry, and the view sees the same trimmed query, so
-what it renders matches its key. A rendered page is stored in each encoding (brotli, gzip, none) as entries of
+A page's key is its address with only the query parameters the view reads (`public_page(reads=…)`), each in its
+normal form (`newsportal.params`: `?page=1`, `?page=abc` and no page are one key, an unknown `?sort=` is no sort);
+tracking parameters such as `utm_source` or `fbclid` map to the same entry, and the view sees the same trimmed
+query, so what it renders matches its key. A value past the end of a list is the view's 404, never stored. A rendered page is stored in each encoding (brotli, gzip, none) as entries of
 their own, each with every header the rendered response carried, so a hit fetches just the body it sends.
 """
 
@@ -71,7 +72,7 @@ ENCODINGS = ("br", "gzip")  # preferred first
 class Policy:
     """What the cache needs to know of a public view: the query parameters it reads and the article it shows."""
 
-    reads: frozenset[str]
+    reads: tuple  # (name, normaliser) pairs, by name: see `newsportal.params`
     article_kwarg: str | None
     max_age: int | None = None  # what browsers may keep, when shorter than PAGE_CACHE_MAX_AGE (a polled fragment)
     counts_reads: bool = True  # a view of a story page counts for Most read; a poll of its updates does not
@@ -80,7 +81,8 @@ class Policy:
 def public_page(view=None, *, reads=(), article_kwarg=None, max_age=None, counts_reads=True):
     """Mark a view's responses as identical for every anonymous reader, so they may be cached whole.
 
-    `reads`: the query parameters the view uses (every other one is dropped before the view runs);
+    `reads`: the query parameters the view uses, {name: normaliser} (`newsportal.params`: what a value becomes, or
+    None to drop it); every other parameter is dropped before the view runs;
     `article_kwarg`: the URL keyword holding the slug of the one article the page shows (its story page).
     """
 
@@ -90,7 +92,7 @@ def public_page(view=None, *, reads=(), article_kwarg=None, max_age=None, counts
             on_site_address(request)
             return view(request, *args, **kwargs)
 
-        wrapped.page_cache_policy = Policy(frozenset(reads), article_kwarg, max_age, counts_reads)
+        wrapped.page_cache_policy = Policy(tuple(sorted(dict(reads).items())), article_kwarg, max_age, counts_reads)
         return wrapped
 
     return decorate(view) if view is not None else decorate
@@ -166,8 +168,11 @@ class Page:
     def __init__(self, request, policy, match):
         if request.META.get("QUERY_STRING"):
             query = QueryDict(mutable=True)
-            for name in sorted(policy.reads & request.GET.keys()):
-                query[name] = request.GET[name]  # the last value, as the view's `GET.get()` would read it
+            for name, normalise in policy.reads:
+                if name in request.GET:
+                    value = normalise(request.GET[name])  # the last value, as the view's `GET.get()` would read it
+                    if value is not None:
+                        query[name] = value
             request.GET = query
             request.META["QUERY_STRING"] = query.urlencode()
         request.get_host()  # a host outside ALLOWED_HOSTS gets its 400, never a cached page

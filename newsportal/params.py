@@ -8,6 +8,9 @@ import re
 
 DIGITS = re.compile(r"[0-9]{1,9}")
 LIMIT = 10**9 - 1
+MAX_PAGE = 10**6  # no list of ours is longer; past the last page is a 404 anyway
+# The orders of a story's comment section (`?sort=`); comments.models.SECTION_ORDERS gives each its SQL.
+COMMENT_ORDERS = ("picks", "oldest", "newest")
 
 
 def positive_int(value, *, default=None, maximum=LIMIT):
@@ -17,3 +20,28 @@ def positive_int(value, *, default=None, maximum=LIMIT):
         if 1 <= number <= maximum:
             return number
     return default
+
+
+# --- What a public page's cache key keeps of each parameter (`newsportal.pagecache.public_page(reads=…)`) ----------
+# Each returns the value as the view should see it, or None to drop it: values out of range never reach the key,
+# so they cannot fill the cache with copies of one page.
+
+
+def page_number(value):
+    """Keep a page number above 1; drop 1 and anything that is not a page number (the view shows page 1)."""
+    number = positive_int(value, maximum=MAX_PAGE)
+    return str(number) if number is not None and number > 1 else None
+
+
+def one_of(*choices, default=None):
+    """Keep a value from `choices`, dropping the default and anything unknown (the view shows the default)."""
+
+    def normalise(value):
+        return value if value in choices and value != default else None
+
+    return normalise
+
+
+def text(value):
+    """Keep free text as sent (a search query: the view cleans it and says when it was shortened)."""
+    return value

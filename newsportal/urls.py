@@ -10,6 +10,7 @@ from articles.sitemaps import SITEMAPS
 
 from . import views
 from .pagecache import public_page
+from .params import page_number
 
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
 admin.site.site_title = settings.SITE_NAME
@@ -27,7 +28,7 @@ urlpatterns = [
     ),
     path(
         "sitemaps/<slug:section>.xml",
-        public_page(sitemap_views.sitemap, reads=["p"]),
+        public_page(sitemap_views.sitemap, reads={"p": page_number}),
         {"sitemaps": SITEMAPS, "template_name": "articles/sitemap.xml"},
         name="sitemap-section",
     ),

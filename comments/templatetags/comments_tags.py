@@ -1,11 +1,12 @@
 from django import template
 from django.conf import settings
+from django.http import Http404
 from django.urls import reverse
 
 from comments import moderation
 from comments.models import SECTION_ORDERS, Comment
 from comments.text import render_comment_body
-from newsportal.params import positive_int
+from newsportal.params import MAX_PAGE, positive_int
 
 register = template.Library()
 
@@ -14,12 +15,18 @@ SORT_LABELS = [("picks", "Editor’s picks first"), ("oldest", "Oldest first"), 
 
 @register.inclusion_tag("comments/includes/comment_section.html", takes_context=True)
 def comment_section(context, article):
-    """Render the comment section of an article: one page of it (`CommentQuerySet.section_page`)."""
+    """Render the comment section of an article: one page of it (`CommentQuerySet.section_page`).
+
+    A page past the last is a 404 for the whole article page (raised while it renders), so no address of a comment
+    page that does not exist is ever answered, or cached, as if it did.
+    """
     request = context.get("request")
-    number = positive_int(request.GET.get("page") if request else None, default=1, maximum=10**6)
+    number = positive_int(request.GET.get("page") if request else None, default=1, maximum=MAX_PAGE)
     order = request.GET.get("sort") if request else None
     order = order if order in SECTION_ORDERS else "picks"
     page = Comment.objects.section_page(article, number, settings.COMMENTS_PER_PAGE, order)
+    if page.number > page.pages:
+        raise Http404("No such page of comments")
     return {
         "article": article,
         "form_url": reverse("comments:form", kwargs={"category": article.category.slug, "slug": article.slug}),

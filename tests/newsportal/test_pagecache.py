@@ -541,7 +541,11 @@ def test_brotli_is_preferred_and_a_refused_encoding_is_not_used(client, site):
 
 
 def public_page_urls(site):
+    """Return every public page type's address (the story gets a second page of comments for it)."""
+    from django.conf import settings
+
     story, world, author = site["story"], site["world"], site["author"]
+    CommentFactory.create_batch(settings.COMMENTS_PER_PAGE + 1 - story.comments.count(), article=story)
     return {
         "home": "/",
         "category": world.get_absolute_url(),

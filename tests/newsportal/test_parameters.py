@@ -7,6 +7,7 @@
 import pytest
 
 from articles import services
+from articles.models import Article
 from newsportal.params import positive_int
 from tests.factories import ArticleFactory, CommentFactory
 
@@ -77,3 +78,54 @@ def test_odd_parameters_never_cause_a_server_error(client, moderator, editor, pa
 def test_odd_ids_in_staff_paths_are_not_found(client, editor, article, value):
     client.force_login(editor)
     assert client.get(f"/admin/articles/article/{article.pk}/history/{value}/").status_code == 404
+
+
+# Out of range for each kind of declared parameter: past the last page, not a page number, an unknown order.
+OUT_OF_RANGE = ["0", "-1", "1", "abc", "1e3", "²", "2 ", "99999", "999999999", "bogus", "OLDEST", "picks"]
+
+
+def cache_keys():
+    """Return how many entries the shared cache holds (the database table, or Redis in CI's second pass)."""
+    from django.core.cache import caches
+
+    from newsportal.cache import DatabaseCache
+    from newsportal.models import CacheEntry
+
+    cache = caches["default"]
+    if isinstance(cache, DatabaseCache):
+        return CacheEntry.objects.count()
+    return len(cache._cache.get_client().keys(f"{cache.key_prefix}*"))
+
+
+def test_out_of_range_parameters_never_add_a_cache_entry(client, settings, pages):
+    """Every parameter every public page declares, swept with values out of its range: 404 past the end, the
+    default otherwise, and not one new entry in the cache (each would be a full render and a page's worth of
+    memory for whoever sends a million of them)."""
+    from django.urls import get_resolver
+
+    from newsportal import pagecache
+
+    settings.PAGE_CACHE_SECONDS = 60
+    public, _ = pages
+    story_url = next(url for url, names in public.items() if "sort" in names)
+    story = Article.objects.get(slug=story_url.rstrip("/").rsplit("/", 1)[1])
+    story.live_from = story.published_at
+    services.article_save(article=story)
+    urls = [url for url in public if not url.endswith(("/comment/", "/report/"))]
+    for url in urls:
+        assert client.get(url).status_code == 200, url  # warm: the pages and their generations are cached
+    before = cache_keys()
+    swept = 0
+    for url in urls:
+        policy, _ = pagecache._policy(get_resolver(), url)
+        for name, _ in policy.reads:
+            if name == "q":
+                continue  # free text: every query is a search of its own (the view bounds its length)
+            for value in OUT_OF_RANGE:
+                response = client.get(url, {name: value})
+                assert response.status_code in (200, 404), (url, name, value, response.status_code)
+                if response.status_code == 200:
+                    assert response["X-Cache"] == "HIT", (url, name, value)  # the same entry as without it
+                swept += 1
+    assert swept >= 60
+    assert cache_keys() == before
