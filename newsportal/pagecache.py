@@ -36,8 +36,9 @@ Keys and bodies
 A page's key is its address with only the query parameters the view reads (`public_page(reads=…)`), each in its
 normal form (`newsportal.params`: `?page=1`, `?page=abc` and no page are one key, an unknown `?sort=` is no sort);
 tracking parameters such as `utm_source` or `fbclid` map to the same entry, and the view sees the same trimmed
-query, so what it renders matches its key. A value past the end of a list is the view's 404, never stored. A rendered page is stored in each encoding (brotli, gzip, none) as entries of
-their own, each with every header the rendered response carried, so a hit fetches just the body it sends.
+query, so what it renders matches its key. A value past the end of a list is the view's 404, never stored.
+A rendered page is stored in each encoding (brotli, gzip, none) as entries of their own, each with every header
+the rendered response carried, so a hit fetches just the body it sends.
 """
 
 import gzip
