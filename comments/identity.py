@@ -11,6 +11,8 @@
 Anything that trusts an author looks only at verified comments (`comments.moderation.Standing`).
 """
 
+import secrets
+
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
@@ -77,3 +79,31 @@ def proven_address(request):
         return signing.loads(request.COOKIES.get(COOKIE_NAME, ""), salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE)["email"]
     except (signing.BadSignature, KeyError, TypeError):
         return None
+
+
+# --- A guest's browser, for one-per-reader actions (reports) without an account --------------------------------
+
+BROWSER_COOKIE = "reader"
+BROWSER_SALT = "comments.browser"
+
+
+def browser_token(request):
+    """Return this browser's signed random token (set by `remember_browser` on a per-reader page), or None."""
+    try:
+        return signing.loads(request.COOKIES.get(BROWSER_COOKIE, ""), salt=BROWSER_SALT, max_age=COOKIE_MAX_AGE)
+    except signing.BadSignature:
+        return None
+
+
+def remember_browser(request, response):
+    """Give the browser a token if it has none (only ever on per-reader pages: never on a cacheable one)."""
+    if browser_token(request) is None:
+        response.set_cookie(
+            BROWSER_COOKIE,
+            signing.dumps(secrets.token_urlsafe(16), salt=BROWSER_SALT),
+            max_age=COOKIE_MAX_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response

@@ -263,6 +263,11 @@ class Report(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
     reporter_key = models.CharField(_("reporter"), max_length=64, help_text=_("A one-way hash, not an address."))
+    # The reporter's network (a /24 or /64, hashed): reports hide a comment only from several networks.
+    network_key = models.CharField(_("reporter's network"), max_length=64, blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=1, help_text=_("1 for a guest, more for a reader who proved their address or is trusted.")
+    )
     created_at = models.DateTimeField(_("reported"), default=timezone.now)
 
     class Meta:
@@ -375,6 +380,9 @@ class OutgoingEmail(models.Model):
     html = models.TextField(_("HTML"))
     headers = models.JSONField(default=dict, blank=True)
     comment = models.ForeignKey(Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="emails")
+    # For limits that variants of one address cannot dodge (newsportal.http.mailbox_of, network_of).
+    mailbox = models.CharField(_("mailbox"), max_length=254, blank=True, editable=False)
+    sender_network = models.CharField(_("sent for network"), max_length=50, blank=True, editable=False)
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
@@ -387,7 +395,11 @@ class OutgoingEmail(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("outgoing e-mail")
         verbose_name_plural = _("outgoing e-mails")
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outgoing_email_due_idx")]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="outgoing_email_due_idx"),
+            models.Index(fields=["kind", "mailbox", "created_at"], name="outgoing_email_mailbox_idx"),
+            models.Index(fields=["kind", "sender_network", "created_at"], name="outgoing_email_network_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.to}"

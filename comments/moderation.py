@@ -160,8 +160,12 @@ def uses_post_moderation(article):
 
 def reader_key(ip_address):
     """Return a stable pseudonym for a reader's address, so reports and limits need not store the address."""
-    secret = settings.SECRET_KEY.encode()
-    return hmac.new(secret, f"reader:{ip_address}".encode(), hashlib.sha256).hexdigest()
+    return pseudonym(f"reader:{ip_address}")
+
+
+def pseudonym(value):
+    """Return a one-way, keyed hash of `value` (an address, a network, a browser token)."""
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
 def rate_limit_cache_key(submission):
@@ -357,9 +361,29 @@ def classify(submission):
     return Comment.Status.PENDING, [Reason.PRE_MODERATION]
 
 
-def reports_hide_comment(report_count):
-    """Tell whether readers' reports are enough to take a published comment back to the queue."""
-    return report_count >= settings.COMMENTS_REPORTS_TO_HIDE
+# What one report weighs: a guest 1, a reader who proved their address 2, a trusted commenter 3.
+REPORT_WEIGHTS = {"guest": 1, "verified": 2, "trusted": 3}
+# However heavy, reports from one network never hide a comment alone.
+REPORT_NETWORKS_TO_HIDE = 2
+
+
+def report_weight(proven_email):
+    """Return what a report weighs, from the address the reporter's browser proved (None: a guest)."""
+    if not proven_email:
+        return REPORT_WEIGHTS["guest"]
+    return REPORT_WEIGHTS["trusted" if author_standing(proven_email, verified=True).trusted else "verified"]
+
+
+def reports_hide_comment(reports):
+    """Tell whether readers' reports (`weight`, `network_key` of each) take a published comment back to the queue.
+
+    Each network counts once, with its heaviest report: a hundred addresses in one /24 or /64 are one voice. The
+    sum must reach COMMENTS_REPORTS_TO_HIDE, from at least REPORT_NETWORKS_TO_HIDE networks.
+    """
+    heaviest = {}
+    for weight, network in reports:
+        heaviest[network] = max(weight, heaviest.get(network, 0))
+    return len(heaviest) >= REPORT_NETWORKS_TO_HIDE and sum(heaviest.values()) >= settings.COMMENTS_REPORTS_TO_HIDE
 
 
 def held_spans(text, words):

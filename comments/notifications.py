@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from newsportal.http import mailbox_of, network_of
 from newsportal.roles import staff_name
 
 from . import identity
@@ -53,6 +54,8 @@ def queue(kind, comment, to, **context):
     email = OutgoingEmail.objects.create(
         kind=kind,
         to=to,
+        mailbox=mailbox_of(to),
+        sender_network=network_of(comment.ip_address),
         comment=comment,
         subject=f"{SUBJECTS[kind]} · {settings.SITE_NAME}",
         text=render_to_string(f"comments/email/{kind}.txt", context),
@@ -71,7 +74,7 @@ def wants_mail(email):
 
 
 def after_submit(comment):
-    """Ask an unproven sender to confirm the address (throttled per address); tell about a published reply."""
+    """Ask an unproven sender to confirm the address (throttled: `may_send_confirmation`); tell about a reply."""
     if not comment.author_email:
         return
     commenter, _ = Commenter.objects.get_or_create(email=comment.author_email)
@@ -83,8 +86,20 @@ def after_submit(comment):
             .filter(not_sent_lately)
             .update(verification_sent_at=timezone.now())
         )
-        if claimed and commenter.unsubscribed_at is None:
+        if claimed and commenter.unsubscribed_at is None and may_send_confirmation(comment):
             queue(Kind.CONFIRM, comment, comment.author_email, confirm_url=identity.confirmation_url(comment))
+
+
+def may_send_confirmation(comment):
+    """Whether one more confirmation mail may go out: at most COMMENTS_CONFIRM_PER_MAILBOX a day to one mailbox
+    (however its address is spelt: plus-tags, dots, case) and COMMENTS_CONFIRM_PER_NETWORK a day for comments
+    sent from one network. Counted from the outbox itself, so no cache restart resets it."""
+    day = timezone.now() - timedelta(days=1)
+    sent = OutgoingEmail.objects.filter(kind=Kind.CONFIRM, created_at__gte=day)
+    if sent.filter(mailbox=mailbox_of(comment.author_email)).count() >= settings.COMMENTS_CONFIRM_PER_MAILBOX:
+        return False
+    network = network_of(comment.ip_address)
+    return not network or sent.filter(sender_network=network).count() < settings.COMMENTS_CONFIRM_PER_NETWORK
     if comment.status == Comment.Status.APPROVED:
         reply_published(comment)
 

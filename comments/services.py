@@ -219,21 +219,29 @@ def comment_edit(*, comment: Comment, moderator: AbstractBaseUser, body: str, is
         _log(comment, moderator=moderator, action=Action.EDIT, from_status=status, to_status=status).save()
 
 
-def comment_report(*, comment: Comment, reason: str, reporter_key: str) -> bool:
+def comment_report(*, comment: Comment, reason: str, reporter_key: str, network_key: str = "", weight: int = 1) -> bool:
     """Record a reader's report; return False when this reader had reported it already.
 
-    Enough reports from different readers since the last moderator decision send the comment back to the queue.
+    Enough reports from different networks since the last moderator decision send the comment back to the queue
+    (`moderation.reports_hide_comment`).
     """
     try:
         with transaction.atomic():
-            Report.objects.create(comment=comment, reason=reason, reporter_key=reporter_key)
+            Report.objects.create(
+                comment=comment,
+                reason=reason,
+                reporter_key=reporter_key,
+                network_key=network_key or reporter_key,
+                weight=weight,
+            )
     except IntegrityError:
         return False
     recent = Report.objects.filter(comment=comment)
     if comment.moderated_at:
         recent = recent.filter(created_at__gt=comment.moderated_at)
-    report_count = recent.count()
-    if comment.status == Status.APPROVED and moderation.reports_hide_comment(report_count):
+    reports = list(recent.values_list("weight", "network_key"))
+    report_count = len(reports)
+    if comment.status == Status.APPROVED and moderation.reports_hide_comment(reports):
         with transaction.atomic():
             hidden = Comment.objects.filter(pk=comment.pk, status=Status.APPROVED).update(
                 status=Status.PENDING, held_reasons=Comment.Reason.REPORTED.value

@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from articles.models import Article
-from newsportal.http import client_ip
+from newsportal.http import client_ip, network_of
 from newsportal.middleware import RETRY_AFTER_SECONDS
 from newsportal.params import positive_int
 
@@ -189,8 +189,15 @@ def comment_report(request, pk):
     context = {"comment": comment, "article": comment.article, "noindex": True}
     form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        address = client_ip(request)
+        # One report per browser (its token) or, without one, per address; weighed by what the reader proved.
+        reader = identity.browser_token(request) or address
         recorded = services.comment_report(
-            comment=comment, reason=form.cleaned_data["reason"], reporter_key=moderation.reader_key(client_ip(request))
+            comment=comment,
+            reason=form.cleaned_data["reason"],
+            reporter_key=moderation.reader_key(reader),
+            network_key=moderation.pseudonym(f"network:{network_of(address) or address}"),
+            weight=moderation.report_weight(identity.proven_address(request)),
         )
         message = (
             _("Thank you. Moderators will look at this comment.")
@@ -198,4 +205,4 @@ def comment_report(request, pk):
             else _("You have already reported this comment; moderators will look at it.")
         )
         return render(request, "comments/report_done.html", context | {"message": message})
-    return render(request, "comments/report_form.html", context | {"form": form})
+    return identity.remember_browser(request, render(request, "comments/report_form.html", context | {"form": form}))

@@ -8,4 +8,9 @@ class NewsportalConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from . import checks  # noqa: F401 - registers the checks of the site's settings
+        from .logins import warn_of_failures_elsewhere
+
+        user_logged_in.connect(warn_of_failures_elsewhere, dispatch_uid="newsportal-failures-elsewhere")

@@ -135,10 +135,11 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out users and addresses
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lock out a username, and separately an address, after repeated failed logins.
+# Lock out a (username, address) pair, and separately an address, after repeated failed logins; never a username
+# alone, or anyone could lock a colleague out by guessing from elsewhere (newsportal/logins.py tells them instead).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "newsportal.http.client_ip"
@@ -282,5 +283,8 @@ COMMENTS_TRUST_CLEAN_DAYS = env.int("COMMENTS_TRUST_CLEAN_DAYS", default=30)
 COMMENTS_TRUSTED_SKIP_QUEUE = env.bool("COMMENTS_TRUSTED_SKIP_QUEUE", default=True)  # site-wide switch
 COMMENTS_CONFIRM_MAX_AGE = env.int("COMMENTS_CONFIRM_MAX_AGE", default=3 * 24 * 3600)  # seconds a link works
 COMMENTS_CONFIRM_EVERY = env.int("COMMENTS_CONFIRM_EVERY", default=3600)  # at most one confirmation mail per address
+# A day's confirmation mails to one mailbox (however its address is spelt) and for comments from one network.
+COMMENTS_CONFIRM_PER_MAILBOX = env.int("COMMENTS_CONFIRM_PER_MAILBOX", default=3)
+COMMENTS_CONFIRM_PER_NETWORK = env.int("COMMENTS_CONFIRM_PER_NETWORK", default=30)
 COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=20)  # top-level threads per page
 COMMENTS_IP_RETENTION_DAYS = env.int("COMMENTS_IP_RETENTION_DAYS", default=90)  # then addresses are cleared

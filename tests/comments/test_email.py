@@ -145,6 +145,45 @@ def test_at_most_one_confirmation_per_address_in_a_while(client, article, mail):
     assert OutgoingEmail.objects.filter(kind="confirm").count() == 1
 
 
+def test_plus_tags_dots_and_case_reach_one_mailbox_at_most_a_few_times_a_day(client, article, mail, settings):
+    """The red team's mail bomb: victim+1@ … victim+50@ used to send 50 mails to one inbox."""
+    settings.COMMENTS_RATE_LIMIT = 1000
+    variants = [f"victim+{number}@example.org" for number in range(40)]
+    variants += ["Victim@Example.org", "VICTIM+x@example.org"]
+    for number, address in enumerate(variants):
+        ip = f"198.51.{100 + number // 20}.{number % 250}"  # from a few networks, so only the mailbox limit binds
+        client.post(
+            f"{article.get_absolute_url()}comment/",
+            comment_data(article, author_email=address, body=f"Mail bomb attempt {number}"),
+            REMOTE_ADDR=ip,
+        )
+    for number, address in enumerate(
+        ["j.doe@gmail.com", "jdoe+news@googlemail.com", "J.D.O.E@gmail.com", "jdoe@gmail.com"]
+    ):
+        client.post(
+            f"{article.get_absolute_url()}comment/",
+            comment_data(article, author_email=address, body=f"Gmail attempt {number}"),
+            REMOTE_ADDR=f"203.0.113.{number}",
+        )
+    confirmations = OutgoingEmail.objects.filter(kind="confirm")
+    assert confirmations.filter(mailbox="victim@example.org").count() == settings.COMMENTS_CONFIRM_PER_MAILBOX == 3
+    assert confirmations.filter(mailbox="jdoe@gmail.com").count() == 3
+    assert Comment.objects.filter(body__startswith="Mail bomb").count() == len(variants)  # comments still taken
+
+
+def test_one_network_gets_a_bounded_number_of_confirmations_a_day(client, article, mail, settings):
+    settings.COMMENTS_RATE_LIMIT = 1000
+    settings.COMMENTS_CONFIRM_PER_NETWORK = 5
+    for number in range(12):  # twelve different people (or one, pretending), one /24
+        client.post(
+            f"{article.get_absolute_url()}comment/",
+            comment_data(article, author_email=f"p{number}@example.net", body=f"From the office {number}"),
+            REMOTE_ADDR=f"192.0.2.{number + 1}",
+        )
+    assert OutgoingEmail.objects.filter(kind="confirm").count() == 5
+    assert set(OutgoingEmail.objects.values_list("sender_network", flat=True)) == {"192.0.2.0/24"}
+
+
 def test_someone_typing_a_known_address_is_held_not_trusted(client, article, mail, settings):
     """The attack of the issue: a known commenter's address, typed by someone else, on a post-moderated article."""
     settings.COMMENTS_HOLD_FIRST_TIME = True

@@ -160,11 +160,12 @@ def report(page, comment, reason):
 
 
 def test_reports_from_enough_different_readers_hide_a_comment(site, settings):
-    # Each reader comes through the proxy with their own address, as on the production site.
+    # Each reader comes through the proxy with their own address, each on a network of its own, as on the
+    # production site (reports from one network count once).
     settings.TRUSTED_PROXY_COUNT = 1
     threshold = settings.COMMENTS_REPORTS_TO_HIDE
     comment = Comment.objects.public().filter(parent__isnull=True).select_related("article__category").first()
-    readers = [site.new_page(headers={"X-Forwarded-For": f"203.0.113.{n}"}) for n in range(1, threshold + 1)]
+    readers = [site.new_page(headers={"X-Forwarded-For": f"203.0.{n}.9"}) for n in range(1, threshold + 1)]
 
     assert report(readers[0], comment, "Abusive or hateful") == "Thank you. Moderators will look at this comment."
     # The same reader again does not count twice.

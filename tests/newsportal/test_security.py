@@ -118,14 +118,29 @@ def login(client, username, password, ip="192.0.2.10"):
     return client.post("/admin/login/?next=/admin/", {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
-def test_repeated_failures_lock_out_the_user_with_a_clear_message(client, lockout):
+def test_repeated_failures_lock_out_the_guesser_with_a_clear_message(client, lockout):
     UserFactory(username="maya", password="the-right-password-123")
     for attempt in range(3):
-        login(client, "maya", f"wrong-{attempt}", ip=f"192.0.2.{attempt}")
-    response = login(client, "maya", "the-right-password-123", ip="192.0.2.200")
+        login(client, "maya", f"wrong-{attempt}", ip="198.51.100.66")
+    response = login(client, "maya", "the-right-password-123", ip="198.51.100.66")
     assert response.status_code == 429
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_a_stranger_guessing_cannot_lock_the_owner_out(client, lockout):
+    """Five wrong passwords from one address, or from many: the owner still logs in from hers, and is told."""
+    UserFactory(username="maya", password="the-right-password-123")
+    for _ in range(3):
+        login(client, "maya", "wrong", ip="198.51.100.66")  # the guesser's address: locked for maya
+    for attempt in range(6):
+        login(client, "maya", "wrong", ip=f"203.0.113.{attempt}")  # spread over many addresses
+    response = login(client, "maya", "the-right-password-123", ip="192.0.2.10")
+    assert response.status_code == 302 and client.session["_auth_user_id"]
+    page = client.get("/admin/").content.decode()
+    assert "Someone tried to log in as you 9 time(s) from other addresses" in page
+    client.logout()
+    assert login(client, "maya", "the-right-password-123", ip="198.51.100.66").status_code == 429
 
 
 def test_repeated_failures_lock_out_the_address_for_every_user(client, lockout):
