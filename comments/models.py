@@ -200,6 +200,8 @@ class Comment(models.Model):
             models.Index(fields=["status", "created_at", "id"], name="comment_queue_idx"),
             models.Index(fields=["created_at", "id"], name="comment_time_idx"),
             models.Index(fields=["author_email", "status"], name="comment_author_idx"),
+            # A reader's comments of the last minutes: the rate limit's count when the cache has lost it.
+            models.Index(fields=["ip_address", "created_at"], name="comment_sender_time_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="comment_not_own_parent"),

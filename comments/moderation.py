@@ -205,15 +205,16 @@ def claim_allowance(submission):
     """Count this comment against the reader's allowance, atomically; return False (and count nothing) when used up.
 
     Shared by every app process via the cache; without the cache the limit cannot be checked, so posting fails
-    closed rather than open to floods.
+    closed rather than open to floods. A counter the cache does not hold (a new window, or a cache that restarted
+    and lost everything) starts from the reader's comments stored in the last window, so restarting Redis
+    resets no one's allowance.
     """
     key = rate_limit_cache_key(submission)
     try:
-        cache.add(key, 0, timeout=settings.COMMENTS_RATE_LIMIT_WINDOW)
         try:
             count = cache.incr(key)
-        except ValueError:  # the window ended between add and incr
-            cache.add(key, 0, timeout=settings.COMMENTS_RATE_LIMIT_WINDOW)
+        except ValueError:  # no counter: start it from the database's count of this window
+            cache.add(key, sent_in_window(submission), timeout=settings.COMMENTS_RATE_LIMIT_WINDOW)
             count = cache.incr(key)
         if count <= settings.COMMENTS_RATE_LIMIT:
             return True
@@ -221,6 +222,14 @@ def claim_allowance(submission):
         return False
     except Exception as error:  # noqa: BLE001 - any cache client error: the limiter cannot answer
         raise _unavailable(error) from error
+
+
+def sent_in_window(submission):
+    """Return how many comments this reader's address sent in the last rate-limit window (stored ones)."""
+    if not submission.ip_address:
+        return 0
+    since = timezone.now() - timedelta(seconds=settings.COMMENTS_RATE_LIMIT_WINDOW)
+    return Comment.objects.filter(ip_address=submission.ip_address, created_at__gte=since).count()
 
 
 def give_back_allowance(submission):
