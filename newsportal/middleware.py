@@ -10,6 +10,7 @@ from django.db import InterfaceError, OperationalError, connections
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.template import loader
+from django.utils.cache import patch_cache_control
 
 from . import outages
 
@@ -39,6 +40,24 @@ class DatabaseUnavailableMiddleware:
             if not database.in_atomic_block:
                 database.close()
         return unavailable()
+
+
+class PrivateForStaffMiddleware:
+    """Mark every answer to a logged-in user `Cache-Control: private, no-store`.
+
+    Staff see public pages with edit links and unpublished previews; no browser cache, proxy or edge may keep
+    such a copy for someone else, nor on a shared computer after logging out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 def unavailable():

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "newsportal.middleware.PrivateForStaffMiddleware",  # nothing a logged-in user is sent is stored anywhere
     "simple_history.middleware.HistoryRequestMiddleware",  # revisions and deletions record who made them
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -154,3 +154,11 @@ def test_repeated_failures_lock_out_the_address_for_every_user(client, lockout):
 def test_admin_login_is_not_cacheable(client):
     cache_control = client.get("/admin/login/")["Cache-Control"]
     assert "no-cache" in cache_control and "no-store" in cache_control and "private" in cache_control
+
+
+def test_nothing_sent_to_a_logged_in_user_may_be_stored(client, editor, article, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    client.force_login(editor)
+    for url in (article.get_absolute_url(), "/", "/search/?q=harbour", "/admin/", "/admin/articles/article/"):
+        directives = {part.strip() for part in client.get(url)["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= directives and "public" not in directives, url
