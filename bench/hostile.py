@@ -72,7 +72,7 @@ async def slow_body(options, until):
 
 
 async def get(options, path):
-    """Return (status or error, seconds) of one GET on a new connection."""
+    """Return (status or error, seconds) of one GET on a new connection ("503+" for a 503 with Retry-After)."""
     started = time.monotonic()
     try:
         async with asyncio.timeout(PROBE_TIMEOUT):
@@ -80,9 +80,11 @@ async def get(options, path):
             writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
             await writer.drain()
             status_line = await reader.readline()
-            await reader.read()
+            rest = await reader.read()
             writer.close()
         status = status_line.split()[1].decode() if status_line else "closed"
+        if status == "503" and b"\r\nretry-after:" in rest.split(b"\r\n\r\n", 1)[0].lower():
+            status = "503+"
     except TimeoutError:
         status = "timeout"
     except (OSError, ssl.SSLError, IndexError):
@@ -132,7 +134,7 @@ def summary(name, answers, *, only=None):
     statuses = Counter(status for status, _ in answers)
     seconds = sorted(took for _, took in answers)
     p99 = seconds[max(0, round(len(seconds) * 0.99) - 1)]
-    failures = sum(1 for status, took in answers if status not in ("200", "301") or took > 1.0)
+    failures = sum(1 for status, took in answers if status not in ("200", "301", "503+") or took > 1.0)
     return (
         f"{name}: {len(answers)} requests, {dict(statuses)}, p50 {statistics.median(seconds) * 1000:.0f} ms, "
         f"p99 {p99 * 1000:.0f} ms, max {seconds[-1] * 1000:.0f} ms, {failures} slower than 1 s or failed"
@@ -152,7 +154,14 @@ async def main(options):
                 timed.setdefault(name, []).append((moment, await get(options, target)))
             await asyncio.sleep(0.25)
 
-    attackers = []
+    async def reader(number):
+        """One of `--clients` readers, each reading the cached article over and over (a breaking story)."""
+        while time.monotonic() < until:
+            moment = time.monotonic()
+            timed.setdefault("cached article under load", []).append((moment, await get(options, options.article)))
+            await asyncio.sleep(0.05)
+
+    attackers = [reader(number) for number in range(options.clients)]
     if options.command == "slow-clients":
         attackers = [slow_headers(options, until) for _ in range(options.slow)]
         attackers += [slow_body(options, until) for _ in range(options.slow)]
@@ -184,4 +193,5 @@ if __name__ == "__main__":
     parser.add_argument("--freeze-parent", type=int, help="PostgreSQL's postmaster: frozen with its children")
     parser.add_argument("--freeze-after", type=float, default=10)
     parser.add_argument("--freeze-for", type=float, default=40)
+    parser.add_argument("--clients", type=int, default=0, help="readers of the cached article meanwhile")
     asyncio.run(main(parser.parse_args()))

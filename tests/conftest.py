@@ -51,6 +51,15 @@ def empty_cache():
     caches["default"].clear()
 
 
+@pytest.fixture(autouse=True)
+def database_breaker_closed():
+    """A test that made the database unreachable leaves the process's circuit breaker as it found it: closed."""
+    from newsportal.db.breaker import breaker
+
+    yield
+    breaker.reset()
+
+
 @pytest.fixture
 def category(db):
     return CategoryFactory(name="World News", slug="world-news")

@@ -99,10 +99,20 @@ def test_a_frozen_database_gives_503_in_seconds_and_the_site_recovers(client, ca
         assert response.status_code == 503 and "right back" in response.content.decode()
         assert seconds < BOUND
         proxy.frozen.clear()
-        assert client.get(story.get_absolute_url()).status_code == 200  # no restart needed
+        assert recovered(client, story.get_absolute_url())  # no restart needed
     finally:
         proxy.frozen.clear()
         proxy.close()
+
+
+def recovered(client, url):
+    """Whether the page answers 200 again within a few seconds (the breaker's probe sees the database first)."""
+    deadline = time.monotonic() + BOUND
+    while time.monotonic() < deadline:
+        if client.get(url).status_code == 200:
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def test_cached_pages_are_served_while_the_database_is_frozen(category, through, settings):
@@ -120,3 +130,41 @@ def test_cached_pages_are_served_while_the_database_is_frozen(category, through,
     finally:
         proxy.frozen.clear()
         proxy.close()
+
+
+def test_once_the_database_is_known_down_requests_fail_fast_and_the_site_recovers(category, through, settings):
+    """The circuit breaker: a hundred readers of uncached pages must not each wait out the deadline."""
+    import concurrent.futures
+
+    from newsportal.db.breaker import PROBE_SECONDS, breaker
+
+    stories = [ArticleFactory(category=category, slug=f"story-{number}") for number in range(12)]
+    target = connection.settings_dict["HOST"] or "127.0.0.1", int(connection.settings_dict["PORT"] or 5432)
+    proxy = FreezingProxy(target)
+    try:
+        through("127.0.0.1", proxy.port)
+        assert Client().get(stories[0].get_absolute_url()).status_code == 200
+        proxy.frozen.set()
+        first, seconds = timed_get(Client(), stories[0].get_absolute_url())
+        assert first.status_code == 503 and seconds < BOUND  # the one that finds out waits out the deadline
+        assert breaker.is_open
+
+        def read(story):
+            response, seconds = timed_get(Client(), story.get_absolute_url())
+            return response.status_code, seconds
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
+            answers = list(pool.map(read, stories))
+        assert {status for status, _ in answers} == {503}
+        assert max(seconds for _, seconds in answers) < 0.5, answers  # known down: nobody waits
+
+        proxy.frozen.clear()
+        deadline = time.monotonic() + PROBE_SECONDS * 5 + BOUND
+        while breaker.is_open and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not breaker.is_open, "the probe did not see the database return"
+        assert Client().get(stories[1].get_absolute_url()).status_code == 200
+    finally:
+        proxy.frozen.clear()
+        proxy.close()
+        breaker.reset()

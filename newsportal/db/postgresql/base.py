@@ -1,7 +1,10 @@
-"""Django's PostgreSQL backend, with a deadline on every query of a web request (newsportal/db/deadline.py)."""
+"""Django's PostgreSQL backend, with a deadline on every query of a web request (newsportal/db/deadline.py) and a
+circuit breaker that makes requests fail fast while the database is known to be down (newsportal/db/breaker.py)."""
 
+from django.db import OperationalError
 from django.db.backends.postgresql import base
 
+from ..breaker import breaker
 from ..deadline import execute_with_deadline, query_deadline
 
 
@@ -9,6 +12,25 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.execute_wrappers.append(execute_with_deadline)
+        self.execute_wrappers.append(self._trip_when_lost)
+
+    def get_new_connection(self, conn_params):
+        breaker.check()
+        try:
+            return super().get_new_connection(conn_params)
+        except OperationalError as error:
+            breaker.trip(self.get_connection_params, error)
+            raise
+
+    def _trip_when_lost(self, execute, sql, params, many, context):
+        """A query whose connection died under it (the deadline cut it, the server went away) trips the breaker."""
+        try:
+            return execute(sql, params, many, context)
+        except OperationalError as error:
+            raw = self.connection
+            if raw is None or raw.closed or getattr(raw, "broken", False):
+                breaker.trip(self.get_connection_params, error)
+            raise
 
     def is_usable(self):
         # The health check bypasses cursors (and so the execute wrappers): bound it here too.
