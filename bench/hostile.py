@@ -92,6 +92,37 @@ async def get(options, path):
     return status, time.monotonic() - started
 
 
+async def get_kept_alive(connection, path):
+    """One GET on an open keep-alive connection; return ((status, seconds), the connection or None if closed)."""
+    reader, writer = connection
+    started = time.monotonic()
+    try:
+        async with asyncio.timeout(PROBE_TIMEOUT):
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+            await writer.drain()
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = int(
+                next(
+                    (
+                        line.split(b":")[1]
+                        for line in head.split(b"\r\n")
+                        if line.lower().startswith(b"content-length:")
+                    ),
+                    b"0",
+                )
+            )
+            await reader.readexactly(length)
+        status = head.split()[1].decode()
+        keep = b"connection: close" not in head.lower()
+        return (status, time.monotonic() - started), (connection if keep else None)
+    except TimeoutError:
+        writer.close()
+        return ("timeout", time.monotonic() - started), None
+    except (OSError, ssl.SSLError, asyncio.IncompleteReadError, IndexError, ValueError):
+        writer.close()
+        return ("error", time.monotonic() - started), None
+
+
 def children(parent):
     """Return the processes whose parent is `parent` (PostgreSQL's backends and helpers), from /proc."""
     found = []
@@ -149,17 +180,28 @@ async def main(options):
     async def timed_probe():
         while time.monotonic() < until:
             for name, path in (("/healthz", "/healthz"), ("cached article", options.article), ("cold article", None)):
-                target = path if path else f"{options.article}?page={random.randint(2, 10**6)}"
+                target = path if path else f"/search/?q=cold{random.randint(1, 10**9)}"  # never cached before
                 moment = time.monotonic()
                 timed.setdefault(name, []).append((moment, await get(options, target)))
             await asyncio.sleep(0.25)
 
     async def reader(number):
-        """One of `--clients` readers, each reading the cached article over and over (a breaking story)."""
+        """One of `--clients` readers reading the cached article over one kept-alive connection, as a browser
+        does, every `--think` seconds (a breaking story everyone reloads)."""
+        connection = None
+        await asyncio.sleep(random.random() * options.think)
         while time.monotonic() < until:
             moment = time.monotonic()
-            timed.setdefault("cached article under load", []).append((moment, await get(options, options.article)))
-            await asyncio.sleep(0.05)
+            if connection is None:
+                try:
+                    connection = await open_connection(options)
+                except (OSError, ssl.SSLError):
+                    timed.setdefault("cached article under load", []).append((moment, ("error", 0.0)))
+                    await asyncio.sleep(options.think)
+                    continue
+            answer, connection = await get_kept_alive(connection, options.article)
+            timed.setdefault("cached article under load", []).append((moment, answer))
+            await asyncio.sleep(max(0.0, options.think - answer[1]))
 
     attackers = [reader(number) for number in range(options.clients)]
     if options.command == "slow-clients":
@@ -171,6 +213,8 @@ async def main(options):
     if freeze:
         frozen_at, thawed_at = outcome[-1]
         print(f"froze PostgreSQL (process {options.freeze_parent} and its children) for {thawed_at - frozen_at:.0f} s")
+        for name, answers in timed.items():
+            print("before the freeze:", summary(name, answers, only=lambda moment: moment < frozen_at))
         for name, answers in timed.items():
             print("during the freeze:", summary(name, answers, only=lambda moment: frozen_at <= moment < thawed_at))
         for name, answers in timed.items():
@@ -194,4 +238,5 @@ if __name__ == "__main__":
     parser.add_argument("--freeze-after", type=float, default=10)
     parser.add_argument("--freeze-for", type=float, default=40)
     parser.add_argument("--clients", type=int, default=0, help="readers of the cached article meanwhile")
+    parser.add_argument("--think", type=float, default=0.25, help="seconds each reader waits between pages")
     asyncio.run(main(parser.parse_args()))

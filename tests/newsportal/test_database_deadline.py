@@ -168,3 +168,19 @@ def test_once_the_database_is_known_down_requests_fail_fast_and_the_site_recover
         proxy.frozen.clear()
         proxy.close()
         breaker.reset()
+
+
+def test_a_black_hole_trips_the_breaker_on_connect(category, through):
+    """A server that never completes the handshake: the first connect waits it out, the next ones fail at once."""
+    from newsportal.db.breaker import breaker
+
+    story = ArticleFactory(category=category)
+    hole = socket.create_server(("127.0.0.1", 0))
+    try:
+        through("127.0.0.1", hole.getsockname()[1])
+        assert timed_get(Client(), story.get_absolute_url())[0].status_code == 503
+        assert breaker.is_open
+        response, seconds = timed_get(Client(), "/healthz")
+        assert response.status_code == 503 and seconds < 0.5
+    finally:
+        hole.close()

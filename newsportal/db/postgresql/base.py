@@ -18,7 +18,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         breaker.check()
         try:
             return super().get_new_connection(conn_params)
-        except OperationalError as error:
+        except self.Database.OperationalError as error:  # psycopg's: Django wraps it only after this returns
             breaker.trip(self.get_connection_params, error)
             raise
 
