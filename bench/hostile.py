@@ -238,5 +238,5 @@ if __name__ == "__main__":
     parser.add_argument("--freeze-after", type=float, default=10)
     parser.add_argument("--freeze-for", type=float, default=40)
     parser.add_argument("--clients", type=int, default=0, help="readers of the cached article meanwhile")
-    parser.add_argument("--think", type=float, default=0.25, help="seconds each reader waits between pages")
+    parser.add_argument("--think", type=float, default=0.5, help="seconds each reader waits between pages")
     asyncio.run(main(parser.parse_args()))

@@ -1,6 +1,9 @@
 """Django's PostgreSQL backend, with a deadline on every query of a web request (newsportal/db/deadline.py) and a
 circuit breaker that makes requests fail fast while the database is known to be down (newsportal/db/breaker.py)."""
 
+import time
+
+from django.conf import settings
 from django.db import OperationalError
 from django.db.backends.postgresql import base
 
@@ -33,8 +36,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
             raise
 
     def is_usable(self):
-        # The health check bypasses cursors (and so the execute wrappers): bound it here too.
+        # The health check bypasses cursors (and so the execute wrappers): bound it here too. One that ran into
+        # the deadline met a frozen server: trip the breaker, so this request does not wait again to connect.
         if self.connection is None:
             return False
+        started = time.monotonic()
         with query_deadline(self):
-            return super().is_usable()
+            usable = super().is_usable()
+        if not usable and settings.DB_QUERY_TIMEOUT and time.monotonic() - started >= settings.DB_QUERY_TIMEOUT:
+            breaker.trip(self.get_connection_params, OperationalError("The database did not answer a health check"))
+        return usable
