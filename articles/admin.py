@@ -31,7 +31,8 @@ from newsportal.params import positive_int
 from newsportal.roles import staff_name
 
 from . import desk, live, presence, publishing, revisions, services, versions
-from .forms import ArticleAdminForm, AuthorAdminForm, BylineFormSet, VersionedForm
+from .forms import ArticleAdminForm, BylineFormSet, VersionedForm
+from .library_admin import ChoosesPictures
 from .models import FAR_FUTURE, Article, Author, Byline, Category, Correction, LiveUpdate, StoryNote
 
 # Recorded with every revision, but not what an editor means by "what changed".
@@ -69,9 +70,9 @@ class CategoryAdmin(ThroughServices, admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(ThroughServices, admin.ModelAdmin):
+class AuthorAdmin(ChoosesPictures, ThroughServices, admin.ModelAdmin):
     save_service, delete_service = services.author_save, services.author_delete
-    form = AuthorAdminForm
+    raw_id_fields = ["photo"]
     list_display = ["name", "slug", "user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -170,12 +171,13 @@ class VersionedAdmin:
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionedAdmin, SimpleHistoryAdmin):
+class ArticleAdmin(ChoosesPictures, VersionedAdmin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, CorrectionInline]
     list_display = ["title", "state", "credits", "category", "published_at", "editing", "preview_link"]
     list_filter = [StateFilter, "category", "published_at", "pinned_lead", "is_breaking", "authors"]
     list_select_related = ["category", "submitted_by"]
+    raw_id_fields = ["lead_image"]
     search_fields = ["title", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -185,7 +187,7 @@ class ArticleAdmin(VersionedAdmin, SimpleHistoryAdmin):
     object_history_template = "admin/articles/article/object_history.html"
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "standfirst", "body", "credit_line", "version"]}),
-        (_("Lead image"), {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),
+        (_("Lead image"), {"fields": ["lead_image"]}),
         (
             _("Publication"),
             {
@@ -698,7 +700,7 @@ def autosave_offer(form, autosave: dict, saved_at):
 class LiveUpdateForm(VersionedForm):
     class Meta:
         model = LiveUpdate
-        fields = ["article", "headline", "body", "image", "image_alt", "is_key", "is_pinned", "author_name", "version"]
+        fields = ["article", "headline", "body", "image", "is_key", "is_pinned", "author_name", "version"]
         widgets = {"body": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, **kwargs):
@@ -707,13 +709,13 @@ class LiveUpdateForm(VersionedForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("image") and not cleaned.get("image_alt", "").strip():
-            self.add_error("image_alt", _("Describe the image for readers who cannot see it."))
+        for message in publishing.image_problems(cleaned.get("image")).values():
+            self.add_error("image", message)
         return cleaned
 
 
 @admin.register(LiveUpdate)
-class LiveUpdateAdmin(VersionedAdmin, SimpleHistoryAdmin):
+class LiveUpdateAdmin(ChoosesPictures, VersionedAdmin, SimpleHistoryAdmin):
     """The fast form of a live page: post, and the next empty form is ready for the same story.
 
     Withdrawing keeps the update (and its history) in the admin; editors have no right to delete one.
@@ -723,13 +725,14 @@ class LiveUpdateAdmin(VersionedAdmin, SimpleHistoryAdmin):
     list_display = ["published_at", "summary", "article", "is_key", "is_pinned", "shown"]
     list_filter = ["article", "is_key", "is_pinned", ("withdrawn_at", admin.EmptyFieldListFilter)]
     list_select_related = ["article"]
+    raw_id_fields = ["image"]
     search_fields = ["headline", "body"]
     actions = ["withdraw", "restore"]
     readonly_fields = ["published_at", "edited_at", "withdrawn_at"]
     # The text first: the admin puts the cursor in the first field, and the story is chosen already (`?article=`).
     fieldsets = [
         (None, {"fields": ["body", "headline", "is_key", "is_pinned"]}),
-        (_("Picture"), {"fields": ["image", "image_alt"]}),
+        (_("Picture"), {"fields": ["image"]}),
         (_("Story and byline"), {"fields": ["article", "author_name", "version"]}),
     ]
 

@@ -5,6 +5,7 @@ Markdown bodies, image renditions, two authors on one story, a correction and an
 top story and a breaking-news banner that expires by itself.
 """
 
+import hashlib
 import math
 from datetime import timedelta
 from io import BytesIO
@@ -14,9 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageColor, ImageDraw
 
-from . import desk, images, live, popularity, services
+from . import desk, library, live, popularity, services
 from .demo_data import ARTICLES, AUTHORS, CATEGORIES, CORRECTIONS, IN_REVIEW, LIVE_COVERAGE
 from .models import Article, Author, Category, Correction, LiveUpdate, ReadCount
+from .models import Image as LibraryImage
 
 # The demo reporter's account, made by the `demo` command before the content.
 DEMO_REPORTER = "reporter"
@@ -68,9 +70,21 @@ def draw_portrait(colour):
     return output.getvalue()
 
 
-def upload(name, data):
-    """Pass demo pictures through the same checks and cleaning as an editor's upload."""
-    return images.clean_upload(SimpleUploadedFile(name, data, content_type="image/jpeg"))
+def library_picture(name, data, *, alt_text, caption="", credit=""):
+    """Put a demo picture into the media library as an editor's upload goes in, and process it at once (as the
+    worker would a moment later), so the demo's pages show it straight away. A picture already there is reused."""
+    same = LibraryImage.objects.filter(checksum=hashlib.sha256(data).hexdigest()).first()
+    if same is not None:
+        return same
+    image = library.image_upload(
+        file=SimpleUploadedFile(name, data, content_type="image/jpeg"),
+        alt_text=alt_text,
+        caption=caption,
+        credit=credit,
+    )
+    library.process(image.pk)
+    image.refresh_from_db()
+    return image
 
 
 def load():
@@ -86,7 +100,9 @@ def load():
         author = Author.objects.filter(slug=data["slug"]).first() or Author(slug=data["slug"])
         author.name, author.bio = data["name"], data["bio"]
         if not author.photo:
-            author.photo = upload(f"{data['slug']}.jpg", draw_portrait(data["colour"]))
+            author.photo = library_picture(
+                f"{data['slug']}.jpg", draw_portrait(data["colour"]), alt_text=f"Portrait of {data['name']}"
+            )
         authors[author.name] = services.author_save(author=author)
 
     for seed, data in enumerate(ARTICLES):
@@ -105,11 +121,14 @@ def load():
         article.top_story_rank = data.get("top_story_rank")
         article.is_breaking = "breaking_hours" in data
         article.breaking_until = now + timedelta(hours=data["breaking_hours"]) if article.is_breaking else None
-        article.image_alt = data["image_alt"]
-        article.image_caption = data["image_caption"]
-        article.image_credit = data["image_credit"]
-        if not article.image:
-            article.image = upload(f"{data['slug']}.jpg", draw_illustration(data["colour"], seed))
+        if not article.lead_image:
+            article.lead_image = library_picture(
+                f"{data['slug']}.jpg",
+                draw_illustration(data["colour"], seed),
+                alt_text=data["image_alt"],
+                caption=data["image_caption"],
+                credit=data["image_credit"],
+            )
         credited = [authors[name] for name in data["authors"]]
         services.article_save(article=article, authors=credited, reason="Demo content loaded")
 
@@ -136,9 +155,13 @@ def submit_demo_story(category):
         return
     fields = {name: IN_REVIEW[name] for name in ("title", "slug", "standfirst", "body", "credit_line")}
     article = Article(category=category, **fields)
-    article.image_alt, article.image_caption = IN_REVIEW["image_alt"], IN_REVIEW["image_caption"]
-    article.image_credit = IN_REVIEW["image_credit"]
-    article.image = upload(f"{IN_REVIEW['slug']}.jpg", draw_illustration(IN_REVIEW["colour"], 7))
+    article.lead_image = library_picture(
+        f"{IN_REVIEW['slug']}.jpg",
+        draw_illustration(IN_REVIEW["colour"], 7),
+        alt_text=IN_REVIEW["image_alt"],
+        caption=IN_REVIEW["image_caption"],
+        credit=IN_REVIEW["image_credit"],
+    )
     services.article_save(article=article, user=reporter, authors=[])
     article.status = Article.Status.IN_REVIEW
     services.article_save(article=article, user=reporter, note=IN_REVIEW["note"])

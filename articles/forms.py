@@ -4,24 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from . import desk, images, publishing, revisions, versions
+from . import desk, publishing, revisions, versions
 from .models import Article, Author, StoryNote
-
-
-class CleanImageField(forms.FileField):
-    """An image upload checked and cleaned by `articles.images.clean_upload` before anything is stored."""
-
-    def to_python(self, data):
-        upload = super().to_python(data)
-        if upload is None:
-            return None
-        return images.clean_upload(upload)
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        if isinstance(widget, forms.FileInput) and "accept" not in widget.attrs:
-            attrs["accept"] = ",".join(content_type for _, content_type in images.FORMATS.values())
-        return attrs
 
 
 class VersionedForm(forms.ModelForm):
@@ -131,8 +115,7 @@ class ArticleAdminForm(VersionedForm):
     """The admin's article form; the admin supplies the model and the fields."""
 
     class Meta:
-        # No model or fields here: the admin supplies them; this only swaps in the checked image field.
-        field_classes = {"image": CleanImageField}
+        pass  # no model or fields here: the admin supplies them
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -166,7 +149,7 @@ class ArticleAdminForm(VersionedForm):
                 _("The note for the editor has %(length)d characters; at most %(limit)d fit. Shorten it, save again.")
                 % {"length": len(note.strip()), "limit": StoryNote.MAX_LENGTH}
             )
-        image = {"has_image": bool(cleaned.get("image")), "image_alt": cleaned.get("image_alt", "")}
+        image = {"image": cleaned.get("lead_image")}
         problems = publishing.image_problems(**image)
         if cleaned.get("status") == Article.Status.PUBLISHED:
             if not cleaned.get("published_at"):
@@ -210,10 +193,3 @@ class BylineFormSet(forms.BaseInlineFormSet):
         ]
         if not named:
             raise forms.ValidationError(publishing.byline_problem())
-
-
-class AuthorAdminForm(forms.ModelForm):
-    """The admin's author form, with the photo checked and cleaned like a lead image."""
-
-    class Meta:
-        field_classes = {"photo": CleanImageField}

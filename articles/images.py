@@ -1,13 +1,17 @@
-"""Lead images and author photos: check an upload, store a clean copy, make renditions for `srcset`.
+"""The pixels of the media library: check an upload, decode it to a clean copy, make renditions for `srcset`.
 
-Every upload is checked before anything reaches media storage: its size in bytes (the limit comes from settings),
-that Pillow recognises it as JPEG, PNG or WebP, its shape and size in pixels (Pillow's decompression-bomb limit
-and ours), the memory its decoder will need (estimated from the header, per format: `decoding_bytes`), all before
-a pixel is decoded, and that it decodes completely (a truncated file fails here, not later on a reader's screen).
-What is stored is re-encoded from the pixels alone, turned upright by its EXIF orientation: EXIF (camera, GPS
-location), XMP and comments never reach storage. Only an RGB colour profile is kept, so colours stay right.
+An upload is checked before it is stored, from its header alone (`check_upload`, milliseconds): its size in bytes,
+that Pillow recognises it as JPEG, PNG or WebP, its shape and size in pixels (Pillow's decompression-bomb limit and
+ours) and the memory its decoder will need (`decoding_bytes`, per format). Decoding every pixel takes seconds, so
+it happens after the save commits, in the background worker (`decode`, `store_clean`; `articles.services`
+runs them): a damaged or truncated file is found there and shown on the picture in the admin. What is kept is
+re-encoded from the pixels alone, turned upright by its EXIF orientation: EXIF (camera, GPS location), XMP and
+comments are gone. Only an RGB colour profile is kept, so colours stay right. Files go through Django's storage
+API only, so the library works the same on local disk and on an S3-compatible store.
 """
 
+import contextlib
+import hashlib
 import warnings
 from io import BytesIO
 from pathlib import PurePosixPath
@@ -41,8 +45,12 @@ JPEG_QUALITY = 85
 WEBP_QUALITY = 80
 
 
-def clean_upload(upload) -> SimpleUploadedFile:
-    """Check an uploaded image and return a clean, upright copy without metadata, or raise ValidationError."""
+def check_upload(upload) -> None:
+    """Check an upload from its header alone, in milliseconds: size, format, shape, pixels and decoding memory.
+
+    What an editor's save does before storing the file (raising ValidationError with a message for them); the
+    slow part, decoding every pixel, happens after the save commits (`decode`, run by the background worker).
+    """
     limit = settings.IMAGE_UPLOAD_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
@@ -51,24 +59,53 @@ def clean_upload(upload) -> SimpleUploadedFile:
             params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
         )
     upload.seek(0)
+    with _reading():
+        with Image.open(upload) as image:
+            _check_header(image)
+    upload.seek(0)
+
+
+def clean_upload(upload) -> SimpleUploadedFile:
+    """Check an uploaded image and return a clean, upright copy without metadata, or raise ValidationError."""
+    check_upload(upload)
+    clean, source_format = decode(upload)
+    content_type = FORMATS[source_format][1]
+    return SimpleUploadedFile(clean_name(upload.name, source_format), _encode(clean, source_format), content_type)
+
+
+def decode(source) -> tuple[Image.Image, str]:
+    """Decode a checked picture completely and return it upright, no larger than STORED_MAX_SIDE, without any
+    metadata but its colour profile, with its format; raise ValidationError for a damaged or truncated file."""
+    with _reading():
+        with Image.open(source) as image:
+            _check_header(image)  # again: the stored file is what is decoded, whatever was checked before
+            source_format = image.format
+            image.load()  # the first frame only: an animation is stored as its first still
+            return _strip(_bounded(image)), source_format
+
+
+def _check_header(image: Image.Image) -> None:
+    """Refuse, from the header, what we do not decode; prepare JPEG's reduced decoding (`draft`)."""
+    if image.format not in FORMATS:
+        raise ValidationError(
+            _("This is a %(format)s file. Upload a JPEG, PNG or WebP image."),
+            code="image_format",
+            params={"format": image.format},
+        )
+    _check_pixels(*image.size)
+    # JPEG can decode at 1/2, 1/4 or 1/8 scale: ask for the smallest that is still large enough.
+    image.draft(image.mode, (STORED_MAX_SIDE, STORED_MAX_SIDE))
+    _check_decoding_memory(image)  # what decoding will cost, from the header and the draft size
+
+
+@contextlib.contextmanager
+def _reading():
+    """Turn whatever Pillow raises on a bad file into a ValidationError an editor can act on."""
     try:
         with warnings.catch_warnings():
             # Pillow only warns between one and two times its pixel limit; we refuse those images too.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                if image.format not in FORMATS:
-                    raise ValidationError(
-                        _("This is a %(format)s file. Upload a JPEG, PNG or WebP image."),
-                        code="image_format",
-                        params={"format": image.format},
-                    )
-                _check_pixels(*image.size)  # from the header, before anything is decoded
-                source_format = image.format
-                # JPEG can decode at 1/2, 1/4 or 1/8 scale: ask for the smallest that is still large enough.
-                image.draft(image.mode, (STORED_MAX_SIDE, STORED_MAX_SIDE))
-                _check_decoding_memory(image)  # what decoding will cost, from the header and the draft size
-                image.load()  # the first frame only: an animation is stored as its first still
-                clean = _strip(_bounded(image))
+            yield
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise ValidationError(
             _("This image has more pixels than we can safely process. Upload a smaller image."), code="image_bomb"
@@ -87,9 +124,6 @@ def clean_upload(upload) -> SimpleUploadedFile:
             _("This image file is damaged and cannot be read. Export it again and upload the new file."),
             code="image_damaged",
         ) from error
-    extension, content_type = FORMATS[source_format]
-    stem = slugify(PurePosixPath(upload.name or "image").stem)[:80] or "image"
-    return SimpleUploadedFile(f"{stem}.{extension}", _encode(clean, source_format), content_type=content_type)
 
 
 def _check_pixels(width: int, height: int) -> None:
@@ -208,24 +242,43 @@ def _encode(image: Image.Image, image_format: str, width: int | None = None) -> 
     return output.getvalue()
 
 
-def make_renditions(field_file, widths=RENDITION_WIDTHS) -> list[dict]:
-    """Store WebP and JPEG copies of a stored image at each width (never upscaled) and describe them.
+def store_clean(storage, name: str, clean: Image.Image, image_format: str, widths=RENDITION_WIDTHS):
+    """Store a decoded picture (as `name`, in its format) and its renditions through `storage` alone.
 
-    Returns `[{"width": 480, "height": 270, "webp": name, "jpeg": name}, …]`, narrowest first, for the
-    model's `…_renditions` field; `articles_tags.picture` turns it into `<picture>` with srcset and sizes.
+    Returns (stored name, renditions): `[{"width": 480, "height": 270, "webp": name, "jpeg": name}, …]`,
+    narrowest first and never upscaled, for `{% picture %}` to turn into srcset and sizes.
     """
-    storage = field_file.storage
-    with field_file.open("rb"), Image.open(field_file) as image:
-        image.load()
-        source = image.convert("RGBA" if image.mode in ("RGBA", "LA", "PA") else "RGB")
-        if image.info.get("icc_profile"):
-            source.info["icc_profile"] = image.info["icc_profile"]
-    path = PurePosixPath(field_file.name)
+    stored = storage.save(name, ContentFile(_encode(clean, image_format)))
+    source = clean.convert("RGBA" if clean.mode in ("RGBA", "LA", "PA") else "RGB")
+    if clean.info.get("icc_profile"):
+        source.info["icc_profile"] = clean.info["icc_profile"]
+    path = PurePosixPath(stored)
     renditions = []
     for width in sorted({min(width, source.width) for width in widths}):
         entry = {"width": width, "height": max(1, round(source.height * width / source.width))}
-        for image_format, key in (("WEBP", "webp"), ("JPEG", "jpeg")):
-            name = str(path.parent / "renditions" / f"{path.stem}-{width}.{FORMATS[image_format][0]}")
-            entry[key] = storage.save(name, ContentFile(_encode(source, image_format, width)))
+        for rendition_format, key in (("WEBP", "webp"), ("JPEG", "jpeg")):
+            rendition = str(path.parent / "renditions" / f"{path.stem}-{width}.{FORMATS[rendition_format][0]}")
+            entry[key] = storage.save(rendition, ContentFile(_encode(source, rendition_format, width)))
         renditions.append(entry)
-    return renditions
+    return stored, renditions
+
+
+def stored_files(name: str, renditions: list) -> list[str]:
+    """Return every file a stored picture occupies: the picture and each rendition in each format."""
+    return [name, *(entry[key] for entry in renditions for key in ("webp", "jpeg"))]
+
+
+def checksum(upload) -> str:
+    """Return the SHA-256 of an upload's bytes (to find the same file uploaded twice)."""
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def clean_name(filename: str, image_format: str) -> str:
+    """Return a safe file name for a stored picture: the upload's name as a slug, the format's extension."""
+    stem = slugify(PurePosixPath(filename or "image").stem)[:80] or "image"
+    return f"{stem}.{FORMATS[image_format][0]}"

@@ -1,7 +1,7 @@
 """Live coverage: the updates of a live page, posted, edited and withdrawn by editors in a hurry.
 
-Every change goes through here, so that the update's text is rendered and sanitised like a story's, its picture
-stored with renditions, the story's `live_updated_at` (its "Updated" time and dateModified) follows the newest
+Every change goes through here, so that the update's text is rendered and sanitised like a story's, the
+story's `live_updated_at` (its "Updated" time and dateModified) follows the newest
 update, and the page cache makes stale exactly the story's own pages: the live page and its updates endpoint
 (`pagecache.discussion_changed`), never the lists.
 """
@@ -17,7 +17,6 @@ from newsportal import pagecache
 from . import versions
 from .models import Article, LiveUpdate
 from .richtext import render_markdown
-from .services import stored_renditions
 
 UPDATES_PER_PAGE = 20
 FRAGMENT_MAX_AGE = 5  # what a browser may keep of the polled updates
@@ -37,7 +36,6 @@ def update_save(*, update: LiveUpdate, user=None) -> LiveUpdate:
         versions.claim_next_version(update)
         update.edited_at = timezone.now()
     update.body_html = render_markdown(update.body)
-    update.image_renditions = stored_renditions(update.image, update.image_renditions)
     update.save()
     _story_changed(update)
     return update

@@ -1,8 +1,8 @@
 """What machines read about a page: schema.org JSON-LD for search engines, OpenGraph and Twitter cards for
 social networks, and the canonical address.
 
-Everything comes from objects the page has already loaded (the article with `credited_authors`,
-`image_renditions`, its category and notes), so the reader pages keep their query budgets. URLs are absolute,
+Everything comes from objects the page has already loaded (the article with `credited_authors`, its lead
+picture's renditions, its category and notes), so the reader pages keep their query budgets. URLs are absolute,
 built from the request's scheme and host like every other absolute link of the site.
 
 JSON-LD goes into `<script type="application/ld+json">`: a data block, which browsers never execute and which
@@ -53,16 +53,18 @@ def logo(request):
 
 
 def card_image(request, article):
-    """Return the lead image for cards and JSON-LD: the widest JPEG rendition (the original when there are none)."""
-    if not article.image:
+    """Return the lead image for cards and JSON-LD: its widest JPEG rendition (none while it is being processed)."""
+    image = article.lead_image
+    if image is None or not image.is_ready or not image.renditions:
         return None
-    renditions = article.image_renditions or []
-    if renditions:
-        widest = max(renditions, key=lambda rendition: rendition["width"])
-        url, width, height = article.image.storage.url(widest["jpeg"]), widest["width"], widest["height"]
-    else:
-        url, width, height = article.image.url, article.image_width, article.image_height
-    return {"url": request.build_absolute_uri(url), "width": width, "height": height, "alt": article.image_alt}
+    widest = max(image.renditions, key=lambda rendition: rendition["width"])
+    url = image.file.storage.url(widest["jpeg"])
+    return {
+        "url": request.build_absolute_uri(url),
+        "width": widest["width"],
+        "height": widest["height"],
+        "alt": image.alt_text,
+    }
 
 
 def publisher(request):

@@ -72,6 +72,105 @@ class Category(models.Model):
         return reverse("articles:category", kwargs={"category": self.slug})
 
 
+class ImageQuerySet(models.QuerySet):
+    def ready(self):
+        """Return the pictures whose renditions exist: the ones pages can show."""
+        return self.filter(rendition_state=Image.RenditionState.READY)
+
+    def with_usage(self):
+        """Annotate how many stories lead with each picture, use it in the body, and authors and updates show it."""
+        return self.annotate(
+            lead_count=models.Count("lead_of", distinct=True),
+            body_count=models.Count("in_body_of", distinct=True),
+            portrait_count=models.Count("portrait_of", distinct=True),
+            update_count=models.Count("pictured_in", distinct=True),
+        )
+
+    def unused(self):
+        return self.filter(
+            lead_of__isnull=True, in_body_of__isnull=True, portrait_of__isnull=True, pictured_in__isnull=True
+        )
+
+
+def _upload_path(image, filename):
+    """Where an upload waits, as sent, until the worker has stored its clean copy in library/ (and removed it)."""
+    return f"uploads/{timezone.now():%Y/%m}/{filename}"
+
+
+class Image(models.Model):
+    """One picture of the media library, used as a lead image, an author's photo, in a live update or in a body.
+
+    The upload is checked from its header and stored as sent; the background worker then decodes it, stores a
+    clean upright copy without metadata in its place and cuts the renditions (`articles.images.process`). Until
+    then (`rendition_state` pending) pages show no picture rather than the full-size original.
+    """
+
+    class RenditionState(models.TextChoices):
+        PENDING = "pending", _("Being processed")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Could not be processed")
+
+    file = models.ImageField(_("file"), upload_to=_upload_path, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(_("width"), null=True, editable=False)
+    height = models.PositiveIntegerField(_("height"), null=True, editable=False)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
+    alt_text = models.CharField(
+        _("alt text"), max_length=250, blank=True, help_text=_("What the picture shows, for readers who cannot see it.")
+    )
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    credit = models.CharField(_("credit"), max_length=120, blank=True)
+    # Where crops keep the picture's subject: a point in fractions of width and height (0.5, 0.5 is the centre).
+    focal_x = models.FloatField(_("focal point across"), default=0.5)
+    focal_y = models.FloatField(_("focal point down"), default=0.5)
+    checksum = models.CharField(_("checksum"), max_length=64, blank=True, editable=False, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
+    renditions = models.JSONField(default=list, blank=True, editable=False)
+    rendition_state = models.CharField(
+        _("renditions"), max_length=8, choices=RenditionState.choices, default=RenditionState.PENDING, editable=False
+    )
+    rendition_error = models.TextField(_("problem"), blank=True, editable=False)
+    # Claimed by the worker processing it; a claim older than a few minutes was a worker that died (retried).
+    processing_since = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ImageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("picture")
+        verbose_name_plural = _("pictures")
+        indexes = [models.Index(fields=["rendition_state", "uploaded_at"], name="image_state_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
+                name="image_focal_point_inside",
+            ),
+        ]
+
+    def __str__(self):
+        return self.alt_text or self.caption or self.original_name or f"Picture {self.pk}"
+
+    @property
+    def is_ready(self):
+        return self.rendition_state == self.RenditionState.READY
+
+    @property
+    def orientation(self):
+        if not self.width or not self.height:
+            return ""
+        if abs(self.width - self.height) <= 0.05 * max(self.width, self.height):
+            return "square"
+        return "landscape" if self.width > self.height else "portrait"
+
+
 class Author(models.Model):
     """A writer credited in bylines, with a public page listing their articles."""
 
@@ -80,12 +179,14 @@ class Author(models.Model):
     bio = models.TextField(
         _("short bio"), max_length=600, blank=True, help_text=_("Two or three sentences shown on the author’s page.")
     )
-    photo = models.ImageField(
-        _("photo"), upload_to="authors/%Y/", blank=True, width_field="photo_width", height_field="photo_height"
+    photo = models.ForeignKey(
+        Image,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="portrait_of",
+        verbose_name=_("photo"),
     )
-    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_renditions = models.JSONField(default=list, blank=True, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -160,8 +261,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now() + FAR_FUTURE)
 
     def teasers(self):
-        """Load what a list item shows (headline, teaser, time, category label, image) in the same query."""
-        return self.select_related("category").defer("body", "body_html")
+        """Load what a list item shows (headline, teaser, time, category label, picture) in the same query."""
+        return self.select_related("category", "lead_image").defer("body", "body_html")
 
     def search(self, text):
         """Return the articles matching a reader's query, best match first, each with its `search_headline`.
@@ -259,21 +360,17 @@ class Article(models.Model):
         help_text=_("Shown only when no author is chosen, for example “Staff and agencies”."),
     )
 
-    image = models.ImageField(
-        _("lead image"), upload_to="articles/%Y/%m/", blank=True, width_field="image_width", height_field="image_height"
-    )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_alt = models.CharField(
-        _("image alt text"),
-        max_length=250,
+    # From the media library (its alt text, caption, credit and renditions); a picture in use cannot be deleted.
+    lead_image = models.ForeignKey(
+        Image,
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        help_text=_("What the image shows, for readers who cannot see it."),
+        related_name="lead_of",
+        verbose_name=_("lead image"),
     )
-    image_caption = models.CharField(_("image caption"), max_length=300, blank=True)
-    image_credit = models.CharField(_("image credit"), max_length=120, blank=True)
-    # Smaller copies for srcset, made when the image is uploaded (articles.images.make_renditions).
-    image_renditions = models.JSONField(default=list, blank=True, editable=False)
+    # Pictures placed in the body (kept in step with it by articles.services), so the library knows where each is.
+    body_images = models.ManyToManyField(Image, blank=True, related_name="in_body_of", editable=False)
 
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
@@ -534,13 +631,14 @@ class LiveUpdate(models.Model):
     headline = models.CharField(_("headline"), max_length=160, blank=True, help_text=_("Optional, short."))
     body = models.TextField(_("text"), help_text=_("Markdown, as in stories."))
     body_html = models.TextField(editable=False, blank=True)
-    image = models.ImageField(
-        _("image"), upload_to="live/%Y/%m/", blank=True, width_field="image_width", height_field="image_height"
+    image = models.ForeignKey(
+        Image,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pictured_in",
+        verbose_name=_("picture"),
     )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_renditions = models.JSONField(default=list, blank=True, editable=False)
-    image_alt = models.CharField(_("image description"), max_length=250, blank=True)
     is_key = models.BooleanField(_("key update"), default=False, help_text=_("Marked for readers skimming the page."))
     is_pinned = models.BooleanField(_("pinned"), default=False, help_text=_("Shown first, above the newest."))
     author_name = models.CharField(_("by"), max_length=120, blank=True)
@@ -553,7 +651,7 @@ class LiveUpdate(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
 
     objects = LiveUpdateQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["body_html", "image_renditions"])
+    history = HistoricalRecords(excluded_fields=["body_html"])
 
     class Meta:
         ordering = ["-published_at", "-pk"]

@@ -30,10 +30,14 @@ def publish_time():
     return timezone.now().replace(microsecond=0)
 
 
-def image_problems(*, has_image: bool, image_alt: str) -> dict[str, str]:
-    """Return what an article's lead image lacks, whether or not it is being published."""
-    if has_image and not (image_alt or "").strip():
-        return {"image_alt": _("Describe the lead image for readers who cannot see it.")}
+def image_problems(image) -> dict[str, str]:
+    """Return what an article's lead image (a library picture, or None) lacks, whether or not it is published."""
+    if image is not None and not (image.alt_text or "").strip():
+        return {
+            "lead_image": _(
+                "This picture has no alt text: describe it in the media library for readers who cannot see it."
+            )
+        }
     return {}
 
 
@@ -41,9 +45,9 @@ def byline_problem() -> str:
     return _("Add at least one author (or a credit line) before publishing.")
 
 
-def publication_problems(*, standfirst: str, has_image: bool, image_alt: str, has_byline: bool) -> dict[str, str]:
+def publication_problems(*, standfirst: str, image, has_byline: bool) -> dict[str, str]:
     """Return what stops an article from being published, as {field name: message for the editor}."""
-    problems = image_problems(has_image=has_image, image_alt=image_alt)
+    problems = image_problems(image)
     standfirst = (standfirst or "").strip()
     if not standfirst:
         problems["standfirst"] = _(
@@ -62,8 +66,7 @@ def article_problems(article) -> dict[str, str]:
     """Return the publication problems of a saved article (used by the publish action)."""
     return publication_problems(
         standfirst=article.standfirst,
-        has_image=bool(article.image),
-        image_alt=article.image_alt,
+        image=article.lead_image,
         has_byline=bool(article.credit_line.strip()) or article.bylines.exists(),
     )
 

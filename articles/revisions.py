@@ -14,7 +14,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 
 from . import publishing
-from .models import Article, Author, Category
+from .models import Article, Author, Category, Image
 
 # (field, label) in the order the compare page shows them.
 COMPARED_FIELDS = [
@@ -23,21 +23,17 @@ COMPARED_FIELDS = [
     ("body", _("Body")),
     ("authors", _("Authors")),
     ("credit_line", _("Credit line")),
-    ("image", _("Lead image")),
-    ("image_alt", _("Image alt text")),
-    ("image_caption", _("Image caption")),
-    ("image_credit", _("Image credit")),
+    ("lead_image", _("Lead image")),
     ("slug", _("Slug")),
     ("category", _("Category")),
     ("status", _("Status")),
     ("published_at", _("Publication time")),
 ]
-PLAIN_FIELDS = ("title", "standfirst", "body", "credit_line", "image_alt", "image_caption", "image_credit", "slug")
+PLAIN_FIELDS = ("title", "standfirst", "body", "credit_line", "slug")
 # What restoring a revision brings back (`services.article_restore`): the story as written, with its authors and
 # lead image. Publication state, slug (the URL), category and curation stay as they are now, so restoring an old
 # text never unpublishes or moves a live story.
-RESTORED_FIELDS = ("title", "standfirst", "body", "credit_line", "image", "image_alt", "image_caption", "image_credit")
-IMAGE_DETAILS = ("image_width", "image_height", "image_renditions")  # stored beside the image, restored with it
+RESTORED_FIELDS = ("title", "standfirst", "body", "credit_line", "lead_image")
 RESTORED = {*RESTORED_FIELDS, "authors"}
 _WORDS = re.compile(r"\s+|[^\s]+")
 # Below this share of words in common (difflib's ratio), a change is shown as a rewrite (see `word_diff`).
@@ -54,6 +50,11 @@ class Change:
     restored: bool
 
 
+def attribute(name: str) -> str:
+    """Return the attribute a compared field is read from and written to (a foreign key by its id)."""
+    return f"{name}_id" if name == "lead_image" else name
+
+
 def restored_labels() -> list[str]:
     return [str(label) for name, label in COMPARED_FIELDS if name in RESTORED]
 
@@ -61,7 +62,10 @@ def restored_labels() -> list[str]:
 def snapshot(version) -> dict[str, str]:
     """Return the compared fields of a revision or of the current article as display text."""
     values = {name: getattr(version, name) or "" for name in PLAIN_FIELDS}
-    values["image"] = str(version.image or "")
+    picture = Image.objects.filter(pk=version.lead_image_id).first() if version.lead_image_id else None
+    values["lead_image"] = (
+        str(picture) if picture else ("" if not version.lead_image_id else str(_("(deleted picture)")))
+    )
     category = Category.objects.filter(pk=version.category_id).values_list("name", flat=True).first()
     values["category"] = category or str(_("(deleted category)"))
     values["status"] = str(Article.Status(version.status).label) if version.status else ""

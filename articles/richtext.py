@@ -2,9 +2,10 @@
 
 Nothing an editor types reaches a reader raw. Markdown (with inline HTML for figures) is rendered by
 markdown-it-py, then nh3 keeps only an allow-list of tags and attributes: paragraphs, subheadings, lists, links,
-emphasis, quotes, rules, and figures/images whose source is our own media storage. Scripts, styles, event
-handlers, frames, forms and `javascript:` or `data:` URLs never survive. Links to other sites get
-`rel="noopener noreferrer"`.
+emphasis, quotes, rules, figures/images whose source is our own media storage, and pictures of the media library
+placed with `![](image:12)` on a line of their own (`![](image:12 "full")` for the page's width), which the page
+renders with their renditions (`articles_tags.body_with_pictures`). Scripts, styles, event handlers, frames, forms
+and `javascript:` or `data:` URLs never survive. Links to other sites get `rel="noopener noreferrer"`.
 """
 
 import re
@@ -38,7 +39,10 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
     "ol": {"start"},
+    # A picture from the media library, placed in the body: the page renders it with its renditions.
+    "figure": {"data-picture", "data-size"},
 }
+PICTURE_SIZES = ("column", "full")
 URL_SCHEMES = {"http", "https", "mailto"}
 EXTERNAL_REL = "noopener noreferrer"
 
@@ -50,6 +54,9 @@ _markdown = MarkdownIt("commonmark", {"html": True})
 _ANCHOR = re.compile(r'<a((?:\s+[a-z-]+="[^"]*")*)>')
 _HREF = re.compile(r'\shref="([^"]*)"')
 _IMAGE = re.compile(r'<img((?:\s+[a-z-]+="[^"]*")*)>')
+# `![](image:12)` on a line of its own (`![](image:12 "full")` for the full width): a library picture.
+_LIBRARY_PICTURE = re.compile(r'<p><img src="image:([0-9]{1,12})" alt="[^"]*"(?: title="([a-z]+)")? ?/?></p>')
+PICTURE = re.compile(r'<figure data-picture="([0-9]{1,12})"(?: data-size="([a-z]+)")?></figure>')
 
 
 def render_markdown(text: str) -> str:
@@ -59,7 +66,17 @@ def render_markdown(text: str) -> str:
         if token.type in ("heading_open", "heading_close"):
             token.tag = HEADING_LEVEL_SHIFT.get(token.tag, token.tag)
     html = _markdown.renderer.render(tokens, _markdown.options, {})
-    return sanitize(html)
+    return sanitize(_LIBRARY_PICTURE.sub(_placed_picture, html))
+
+
+def _placed_picture(match: re.Match) -> str:
+    size = match.group(2) if match.group(2) in PICTURE_SIZES else "column"
+    return f'<figure data-picture="{match.group(1)}" data-size="{size}"></figure>'
+
+
+def pictures_in(html: str) -> list[int]:
+    """Return the ids of the library pictures placed in a rendered body, in order."""
+    return [int(match.group(1)) for match in PICTURE.finditer(html or "")]
 
 
 def sanitize(html: str) -> str:
@@ -86,6 +103,10 @@ def is_own_media(url: str) -> bool:
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     if tag == "img" and attribute == "src" and not is_own_media(value):
+        return None
+    if attribute == "data-picture" and positive_int(value, maximum=10**12) is None:
+        return None
+    if attribute == "data-size" and value not in PICTURE_SIZES:
         return None
     if attribute in ("width", "height") and positive_int(value, maximum=10_000) is None:
         return None

@@ -1,7 +1,7 @@
 """Writes with side effects on articles, categories and authors: the admin, admin actions and the demo call these.
 
-Saving an article renders its Markdown body once, stores an uploaded lead image with its renditions, saves its
-bylines and records exactly one revision (who, when, why) after everything is saved, so a revision always holds
+Saving an article renders its Markdown body once (noting the library pictures placed in it), saves its bylines
+and records exactly one revision (who, when, why) after everything is saved, so a revision always holds
 the authors as they were after that save. Every write tells the page cache what readers will see differently
 (`newsportal.pagecache`). Model `save()` methods stay free of all this.
 """
@@ -19,11 +19,9 @@ from django.utils.translation import gettext as _
 
 from newsportal import pagecache
 
-from . import desk, images, presence, publishing, revisions, search, versions
-from .models import ARTICLE_HISTORY, Article, Author, Byline, Category
-from .richtext import render_markdown
-
-AUTHOR_PHOTO_WIDTHS = (240, 480)
+from . import desk, presence, publishing, revisions, search, versions
+from .models import ARTICLE_HISTORY, Article, Author, Byline, Category, Image
+from .richtext import pictures_in, render_markdown
 
 
 @transaction.atomic
@@ -58,11 +56,11 @@ def article_save(
         article.created_by = article.created_by or user
     article.body_html = render_markdown(article.body)
     article.key_points_html = render_markdown(article.key_points) if article.key_points.strip() else ""
-    article.image_renditions = stored_renditions(article.image, article.image_renditions)
     article.skip_history_when_saving = True
     try:
         with editorial_change(article):
             article.save()
+            article.body_images.set(Image.objects.filter(pk__in=pictures_in(article.body_html)))
             if authors is not None:
                 _replace_bylines(article, [(author.pk, position) for position, author in enumerate(authors)])
             if save_related is not None:
@@ -120,24 +118,6 @@ def editorial_change(article: Article) -> Iterator[None]:
         pagecache.content_changed(*{slug for slug, _, _ in seen}, everywhere=any(every for _, _, every in seen))
 
 
-def stored_renditions(image, renditions: list, widths=images.RENDITION_WIDTHS) -> list:
-    """Commit a newly uploaded picture to storage and return its renditions; none for a removed picture.
-
-    A picture stored before renditions existed gets them on its next save.
-    """
-    if not image:
-        return []
-    if not image._committed:
-        image.save(image.name, image.file, save=False)
-        return images.make_renditions(image, widths)
-    if renditions:
-        return renditions
-    try:
-        return images.make_renditions(image, widths)
-    except OSError:
-        return []
-
-
 def _replace_bylines(article: Article, credits: Sequence[tuple[int, int]]) -> None:
     article.bylines.all().delete()
     Byline.objects.bulk_create(
@@ -192,8 +172,8 @@ def article_move(*, article: Article, user, move: str, note: str = "") -> Articl
 @transaction.atomic
 def article_restore(*, article: Article, revision, user=None) -> Article:
     """Bring back the text, lead image and authors of an earlier revision, recorded as a new revision."""
-    for name in (*revisions.RESTORED_FIELDS, *revisions.IMAGE_DETAILS):
-        setattr(article, name, getattr(revision, name))
+    for name in revisions.RESTORED_FIELDS:
+        setattr(article, revisions.attribute(name), getattr(revision, revisions.attribute(name)))
     rows = list(revision.authors.order_by("position", "pk").values_list("author_id", "position"))
     known = set(Author.objects.filter(pk__in=[author_id for author_id, _ in rows]).values_list("pk", flat=True))
     credits = [(author_id, position) for author_id, position in rows if author_id in known]
@@ -206,8 +186,7 @@ def article_restore(*, article: Article, revision, user=None) -> Article:
 
 @transaction.atomic
 def author_save(*, author: Author) -> Author:
-    """Save an author, storing a newly uploaded photo with its renditions; their pages and bylines show it at once."""
-    author.photo_renditions = stored_renditions(author.photo, author.photo_renditions, AUTHOR_PHOTO_WIDTHS)
+    """Save an author; their pages and bylines show the change (a new photo from the library too) at once."""
     author.save()
     _author_pages_changed(author)
     return author

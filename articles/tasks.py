@@ -9,3 +9,11 @@ def flush_read_window(window: int) -> None:
     from .popularity import flush
 
     flush(window)
+
+
+@task()
+def process_image(image_id: int) -> None:
+    """Decode a new picture of the media library and cut its renditions (see articles/library.py)."""
+    from .library import process
+
+    process(image_id)

@@ -56,7 +56,7 @@ class ArticleView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return Article.objects.live().select_related("category").with_credits()
+        return Article.objects.live().select_related("category", "lead_image").with_credits()
 
     def get(self, request, *args, **kwargs):
         """Serve the article, or send the reader to its canonical URL when the category segment is wrong."""
@@ -110,7 +110,7 @@ class ArticlePreviewView(DetailView):
     def get_queryset(self):
         if not can_preview(self.request.user):
             raise Http404  # not 403 and no login redirect: readers learn nothing about unpublished stories
-        return Article.objects.select_related("category").with_credits()
+        return Article.objects.select_related("category", "lead_image").with_credits()
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -132,7 +132,7 @@ class ArticlePreviewView(DetailView):
 class AuthorListView(ListView):
     template_name = "articles/author_list.html"
     context_object_name = "authors"
-    queryset = Author.objects.only("name", "slug", "bio", "photo", "photo_width", "photo_height", "photo_renditions")
+    queryset = Author.objects.select_related("photo").only("name", "slug", "bio", "photo")
 
 
 class AuthorView(ReaderListView):

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "django.forms",  # the form widgets' own templates, for the project's widget templates beside them
     "axes",
     "csp",
     "simple_history",
@@ -67,6 +68,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "newsportal.middleware.DatabaseUnavailableMiddleware",
 ]
+
+# Widgets render with the site's templates too (the media library's picture chooser).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "newsportal.urls"
 WSGI_APPLICATION = "newsportal.wsgi.application"

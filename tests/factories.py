@@ -1,5 +1,6 @@
 """factory_boy factories for the models readers and staff work with."""
 
+import itertools
 from datetime import timedelta
 from io import BytesIO
 
@@ -10,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from articles import services
+from articles import library, services
 from articles.models import Article, Author, Category, Correction
 from comments.models import Comment
 from comments.text import render_comment_body
@@ -92,11 +93,29 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(Group.objects.get(name=name))
 
 
-def jpeg_upload(name="lead.jpg", size=(160, 90), colour="navy"):
-    """Return an uploaded JPEG file as a browser would send it."""
+_uploads = itertools.count(1)
+
+
+def jpeg_upload(name="lead.jpg", size=(160, 90), colour=None):
+    """Return an uploaded JPEG file as a browser would send it (each one different unless a colour is given)."""
+    number = next(_uploads)
+    colour = colour or (number * 37 % 256, number * 91 % 256, number * 53 % 256)
     buffer = BytesIO()
     Image.new("RGB", size, colour).save(buffer, "JPEG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def picture(
+    name="lead.jpg", size=(1600, 900), *, alt_text="A picture", caption="", credit="", processed=True, **kwargs
+):
+    """Return a picture of the media library, uploaded as an editor's is and (unless `processed=False`) processed
+    as the worker does after the save: renditions made, ready for pages."""
+    upload = jpeg_upload(name, size)
+    image = library.image_upload(file=upload, alt_text=alt_text, caption=caption, credit=credit, **kwargs)
+    if processed:
+        library.process(image.pk)
+        image.refresh_from_db()
+    return image
 
 
 class CommentFactory(factory.django.DjangoModelFactory):

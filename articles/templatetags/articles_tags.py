@@ -2,14 +2,16 @@ from urllib.parse import quote
 
 from django import template
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from articles import metadata, popularity, search
+from articles import library, metadata, popularity, richtext, search
 from articles.images import SMALL_RENDITION_WIDTH
-from articles.models import Article
+from articles.models import Article, Image
 from newsportal.templatetags.site import open_graph_locale
 
 register = template.Library()
@@ -80,40 +82,66 @@ def byline(article):
 
 
 @register.inclusion_tag("includes/picture.html")
-def picture(
-    image,
-    renditions,
-    alt="",
-    sizes="100vw",
-    small=False,
-    loading="lazy",
-    css_class="",
-    width=None,
-    height=None,
-    priority=False,
-):
-    """Render an image as <picture> with WebP and JPEG srcsets of its renditions (`small`: the 480 px ones only).
+def picture(image, alt=None, sizes="100vw", small=False, loading="lazy", css_class="", priority=False):
+    """Render a library picture as <picture> with WebP and JPEG srcsets of its renditions (`small`: ≤ 480 px).
 
-    Images stored before renditions existed fall back to a plain <img> of the original.
+    `alt` defaults to the picture's own alt text ("" for a decorative thumbnail beside a headline). A picture whose
+    renditions are not made yet renders nothing: never the full-size original. Cropped pictures (CSS
+    `object-fit: cover`) keep the focal point in frame through `fx-*`/`fy-*` classes (`object-position`).
     """
-    chosen = [entry for entry in renditions or [] if not small or entry["width"] <= SMALL_RENDITION_WIDTH]
-    chosen = chosen or (renditions or [])[:1]
-    context = {"alt": alt, "sizes": sizes, "css_class": css_class, "renditions": bool(chosen)}
-    # The page's main picture (`priority`) is fetched first; the rest wait until they near the screen.
-    context.update(loading="eager" if priority else loading, priority=priority)
-    if not chosen:
-        context.update(src=image.url, width=width, height=height)
-        return context
-    storage = image.storage
+    if image is None or not image.is_ready or not image.renditions:
+        return {"renditions": False}
+    chosen = [entry for entry in image.renditions if not small or entry["width"] <= SMALL_RENDITION_WIDTH]
+    chosen = chosen or image.renditions[:1]
+    storage = image.file.storage
     largest = chosen[-1]
-    context.update(
-        src=storage.url(largest["jpeg"]),
-        width=largest["width"],
-        height=largest["height"],
-        webp_srcset=format_html_join(", ", "{} {}w", ((storage.url(e["webp"]), e["width"]) for e in chosen)),
-        jpeg_srcset=format_html_join(", ", "{} {}w", ((storage.url(e["jpeg"]), e["width"]) for e in chosen)),
-    )
-    return context
+    focal = f"fx-{round(image.focal_x * 10)} fy-{round(image.focal_y * 10)}"
+    return {
+        "renditions": True,
+        "alt": image.alt_text if alt is None else alt,
+        "sizes": sizes,
+        "css_class": f"{css_class} {focal}".strip(),
+        # The page's main picture (`priority`) is fetched first; the rest wait until they near the screen.
+        "loading": "eager" if priority else loading,
+        "priority": priority,
+        "src": storage.url(largest["jpeg"]),
+        "width": largest["width"],
+        "height": largest["height"],
+        "webp_srcset": format_html_join(", ", "{} {}w", ((storage.url(e["webp"]), e["width"]) for e in chosen)),
+        "jpeg_srcset": format_html_join(", ", "{} {}w", ((storage.url(e["jpeg"]), e["width"]) for e in chosen)),
+    }
+
+
+@register.simple_tag
+def body_with_pictures(article):
+    """Return a story's body with its library pictures rendered in place (one query for all of them).
+
+    The body stores each as `<figure data-picture="12" data-size="column">`; a picture deleted or not processed yet
+    leaves nothing behind.
+    """
+    html = article.body_html
+    ids = richtext.pictures_in(html)
+    if not ids:
+        # The body was sanitised by articles.richtext when it was saved; the pictures are escaped by their template.
+        return mark_safe(html)  # noqa: S308  # nosec B308, B703
+    found = {image.pk: image for image in Image.objects.ready().filter(pk__in=ids)}
+
+    def placed(match):
+        image = found.get(int(match.group(1)))
+        if image is None:
+            return ""
+        size = match.group(2) or "column"
+        sizes = "(min-width: 76rem) 72rem, 100vw" if size == "full" else "(min-width: 44rem) 42rem, calc(100vw - 2rem)"
+        return render_to_string("includes/body_picture.html", {"image": image, "size": size, "sizes": sizes})
+
+    return mark_safe(richtext.PICTURE.sub(placed, html))  # noqa: S308  # nosec B308, B703
+
+
+@register.filter
+def picture_usage(image):
+    """Say where a library picture (annotated by `ImageQuerySet.with_usage`) is used."""
+    sentence = library.usage_sentence(image.lead_count, image.body_count, image.portrait_count, image.update_count)
+    return sentence[:1].upper() + sentence[1:]
 
 
 # --- Search results -------------------------------------------------------------------------------

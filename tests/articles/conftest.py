@@ -61,7 +61,7 @@ def newsroom(category):
 
     from django.utils import timezone
 
-    from tests.factories import ArticleFactory, CategoryFactory, CommentFactory, CorrectionFactory, jpeg_upload
+    from tests.factories import ArticleFactory, CategoryFactory, CommentFactory, CorrectionFactory, picture
 
     sport = CategoryFactory(name="Sport", slug="sport", description="Matches, results and the people in them.")
     maya = AuthorFactory(name="Maya Okafor", slug="maya-okafor")
@@ -73,8 +73,7 @@ def newsroom(category):
         standfirst="The port reopens after a year of repairs.",
         body="The cranes are back on the **harbour** front.",
         authors=[maya, tomas],
-        image=jpeg_upload("cranes.jpg", size=(1600, 900)),
-        image_alt="Cranes against the evening sky",
+        lead_image=picture("cranes.jpg", size=(1600, 900), alt_text="Cranes against the evening sky"),
     )
     CorrectionFactory(article=lead, text="An earlier version gave the wrong year.")
     CommentFactory(article=lead, author_email="secret-reader@example.org")

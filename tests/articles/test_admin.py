@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from tests.articles.conftest import ADD_URL
-from tests.factories import ArticleFactory, CategoryFactory, jpeg_upload
+from tests.factories import ArticleFactory, CategoryFactory, picture
 from tests.html import select, text_of
 
 pytestmark = pytest.mark.django_db
@@ -23,9 +23,7 @@ def article_form_data(category, **overrides):
         "standfirst": "The library opens next spring.",
         "credit_line": "Maya Okafor",
         "body": "A paragraph.",
-        "image_alt": "",
-        "image_caption": "",
-        "image_credit": "",
+        "lead_image": "",
         "status": "published",
         "published_at_0": "",
         "published_at_1": "",
@@ -73,9 +71,9 @@ def test_editor_edits_an_article(client, editor, article, admin_form):
 
 
 def test_lead_image_needs_alt_text(client, new_article_data):
-    response = client.post(ADD_URL, new_article_data(image=jpeg_upload(), image_alt=""))
+    response = client.post(ADD_URL, new_article_data(lead_image=str(picture(alt_text="").pk)))
     assert response.status_code == 200
-    assert "Describe the lead image" in response.content.decode()
+    assert "This picture has no alt text" in response.content.decode()
     assert not Article.objects.exists()
 
 

@@ -36,7 +36,7 @@ def test_demo_is_idempotent_and_fills_every_page(client, settings, capsys):
     assert story.title.replace("&", "&amp;") in html
     article_html = client.get(story.get_absolute_url()).content.decode()
     assert "Read next" in article_html
-    assert story.image and story.image_alt in article_html.replace("&#x27;", "'")
+    assert story.lead_image.is_ready and story.lead_image.alt_text in article_html.replace("&#x27;", "'")
 
 
 def test_demo_shows_the_newsroom_tools(client, settings):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles import live, services
 from articles.models import LiveUpdate
 from tests import validators
-from tests.factories import ArticleFactory, jpeg_upload
+from tests.factories import ArticleFactory, picture
 from tests.html import select, text_of
 
 pytestmark = pytest.mark.django_db
@@ -107,9 +107,9 @@ def test_the_editors_fast_form_posts_and_returns_to_an_empty_form(client, editor
 
 def test_an_image_needs_its_description(client, editor, live_story):
     client.force_login(editor)
-    data = {"article": live_story.pk, "body": "A picture.", "image": jpeg_upload(), "image_alt": ""}
+    data = {"article": live_story.pk, "body": "A picture.", "image": str(picture(alt_text="").pk)}
     response = client.post(ADD_URL, data)
-    assert response.status_code == 200 and "Describe the image" in response.content.decode()
+    assert response.status_code == 200 and "This picture has no alt text" in response.content.decode()
     assert not LiveUpdate.objects.exists()
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from tests.factories import ArticleFactory, CategoryFactory, jpeg_upload
+from tests.factories import ArticleFactory, CategoryFactory, picture
 from tests.html import fragment, select
 
 pytestmark = pytest.mark.django_db
@@ -19,10 +19,13 @@ def test_article_page_shows_the_whole_story(client, category):
         standfirst="Traffic flows again across the river.",
         credit_line="Tomas Lind",
         body="The first paragraph.\n\nThe second paragraph.",
-        image=jpeg_upload("bridge.jpg"),
-        image_alt="Illustration: a bridge at dusk",
-        image_caption="The bridge at dusk.",
-        image_credit="Newsportal illustration",
+        lead_image=picture(
+            "bridge.jpg",
+            size=(160, 90),
+            alt_text="Illustration: a bridge at dusk",
+            caption="The bridge at dusk.",
+            credit="Newsportal illustration",
+        ),
     )
     html = client.get(story.get_absolute_url()).content.decode()
     assert html.count("<h1") == 1
@@ -38,7 +41,7 @@ def test_article_page_shows_the_whole_story(client, category):
         "160",
         "90",
     )
-    assert image.get("src").startswith("/media/articles/")
+    assert image.get("src").startswith("/media/library/")
     assert "The bridge at dusk." in html and "Newsportal illustration" in html
     assert "<p>The first paragraph.</p>" in html and "<p>The second paragraph.</p>" in html
 

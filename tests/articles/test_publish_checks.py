@@ -5,7 +5,7 @@ import pytest
 from articles.models import Article
 from articles.publishing import STANDFIRST_LIMIT
 from tests.articles.conftest import ADD_URL
-from tests.factories import ArticleFactory, jpeg_upload
+from tests.factories import ArticleFactory, picture
 from tests.forms import list_action
 
 pytestmark = pytest.mark.django_db
@@ -20,14 +20,14 @@ pytestmark = pytest.mark.django_db
             {"standfirst": "x" * (STANDFIRST_LIMIT + 1)},
             f"The standfirst has {STANDFIRST_LIMIT + 1} characters; Read next shows at most {STANDFIRST_LIMIT}.",
         ),
-        ({"image": "jpeg", "image_alt": ""}, "Describe the lead image for readers who cannot see it."),
+        ({"lead_image": "no-alt"}, "This picture has no alt text: describe it in the media library"),
         ({"bylines-0-author": ""}, "Add at least one author (or a credit line) before publishing."),
     ],
     ids=["empty-standfirst", "blank-standfirst", "long-standfirst", "missing-alt-text", "no-author"],
 )
 def test_publishing_with_a_problem_shows_a_message_and_publishes_nothing(client, new_article_data, overrides, message):
-    if overrides.get("image") == "jpeg":
-        overrides = overrides | {"image": jpeg_upload()}
+    if overrides.get("lead_image") == "no-alt":
+        overrides = overrides | {"lead_image": str(picture(alt_text="").pk)}
     response = client.post(ADD_URL, new_article_data(**overrides))
     assert response.status_code == 200
     assert message in response.content.decode()

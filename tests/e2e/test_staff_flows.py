@@ -81,7 +81,7 @@ def test_editor_publishes_an_article_with_an_image_and_readers_see_it_first(site
     expect(editor.locator(".messagelist")).to_contain_text("was added successfully")
 
     article = Article.objects.get(title=headline)
-    assert article.is_live and article.image
+    assert article.is_live and article.lead_image
 
     reader = site.new_page()
     reader.goto("/")

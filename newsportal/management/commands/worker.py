@@ -24,6 +24,7 @@ from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
+from articles import library
 from comments import tasks as outbox
 from newsportal import outages
 
@@ -40,11 +41,13 @@ def reclaim_abandoned(now=None) -> int:
 
 
 def maintain() -> None:
-    """The work between rounds: abandoned tasks back in the queue, due e-mails without a task handed one."""
+    """The work between rounds: abandoned tasks back in the queue; due e-mails and pictures waiting to be processed
+    that have no task (lost in an outage, or their worker died) handed one."""
     reclaimed = reclaim_abandoned()
     if reclaimed:
         logger.warning("Reclaimed %d task(s) left running by a stopped worker", reclaimed)
     outbox.sweep()
+    library.sweep()
 
 
 class Loop:
