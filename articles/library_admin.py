@@ -26,7 +26,7 @@ class PictureChooser(ForeignKeyRawIdWidget):
     template_name = "admin/articles/widgets/picture_chooser.html"
 
     class Media:
-        js = ["js/picture-chooser.js"]
+        js = ["admin/js/jquery.init.js", "js/picture-chooser.js"]
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

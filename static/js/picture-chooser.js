@@ -40,10 +40,13 @@
     }
   }
 
-  // The admin's popups announce the choice with jQuery's trigger, which native listeners do not hear.
-  if (window.django && window.django.jQuery) {
-    window.django.jQuery(document).on("change", "[data-picture-chooser] input", function () { changed(this); });
-  } else {
-    document.addEventListener("change", function (event) { changed(event.target); });
-  }
+  // The admin's popups announce the choice with jQuery's trigger, which native listeners do not hear; the admin's
+  // jQuery is ready once the page is parsed.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (window.django && window.django.jQuery) {
+      window.django.jQuery(document).on("change", "[data-picture-chooser] input", function () { changed(this); });
+    } else {
+      document.addEventListener("change", function (event) { changed(event.target); });
+    }
+  });
 })();

@@ -4,11 +4,13 @@ import re
 from io import BytesIO
 
 import pytest
+from django.core.management import call_command
 from PIL import Image
 from playwright.sync_api import expect
 
 from articles.models import Article
 from comments.models import Comment
+from tests.e2e import quality
 
 pytestmark = pytest.mark.e2e
 
@@ -70,11 +72,22 @@ def test_editor_publishes_an_article_with_an_image_and_readers_see_it_first(site
     editor.get_by_label("Standfirst").fill("The overnight crossing returns on Friday with a new, quieter ship.")
     editor.get_by_label("Credit line").fill("Tomas Lind")
     editor.get_by_label("Body").fill("The ferry leaves at 22:15.\n\nTickets are on sale at the harbour office.")
-    editor.locator("input[type=file][name=image]").set_input_files(
+    # The lead image: the library's dialog, with a new upload in it.
+    with editor.expect_popup() as opened:
+        editor.get_by_role("link", name="Choose or upload a picture").click()
+    dialog = opened.value
+    site.log.watch(dialog)
+    expect(dialog.locator(".library-card").first).to_be_visible()  # the library's pictures, to choose from
+    quality.screenshot(dialog, "library-chooser")
+    dialog.locator("#upload-file").set_input_files(
         files=[{"name": "ferry.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}]
     )
-    editor.get_by_label("Image alt text").fill("The white night ferry moored at Kestra harbour at dusk")
-    editor.get_by_label("Image caption").fill("The new ferry on its trial run.")
+    dialog.get_by_label("Alt text").fill("The white night ferry moored at Kestra harbour at dusk")
+    dialog.get_by_label("Caption").fill("The new ferry on its trial run.")
+    with dialog.expect_event("close"):
+        dialog.get_by_role("button", name="Upload").click()
+    expect(editor.locator("#id_lead_image")).not_to_have_value("")
+    expect(editor.locator("[data-picture-preview]")).to_contain_text("The white night ferry")
     editor.get_by_label("Status").select_option(label="Published")
     editor.get_by_label("Pinned lead story").check()
     editor.get_by_role("button", name="Save", exact=True).click()
@@ -82,6 +95,7 @@ def test_editor_publishes_an_article_with_an_image_and_readers_see_it_first(site
 
     article = Article.objects.get(title=headline)
     assert article.is_live and article.lead_image
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)  # the worker's turn
 
     reader = site.new_page()
     reader.goto("/")
