@@ -62,9 +62,13 @@ class Loop:
         self.in_round = False
         self.backoff = BACKOFF_FIRST
         self.maintained_at = None  # None: maintain first thing (also after an outage)
+        self.round = None  # the task worker of the round in progress
 
     def stop(self, signum=None, frame=None):
+        """Stop after the task in hand (a round holds many: the round stops too)."""
         self.running = False
+        if self.round is not None:
+            self.round.running = False
         if not self.in_round:
             raise SystemExit(0)
 
@@ -75,10 +79,11 @@ class Loop:
             maintain()
             self.maintained_at = self.clock()
         self.in_round = True
+        self.round = self.make_worker()
         try:
-            self.make_worker().run()
+            self.round.run()
         finally:
-            self.in_round = False
+            self.in_round, self.round = False, None
         outages.up("database")
         self.backoff = BACKOFF_FIRST
 
