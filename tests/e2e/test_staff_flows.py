@@ -88,6 +88,8 @@ def test_editor_publishes_an_article_with_an_image_and_readers_see_it_first(site
         dialog.get_by_role("button", name="Upload").click()
     expect(editor.locator("#id_lead_image")).not_to_have_value("")
     expect(editor.locator("[data-picture-preview]")).to_contain_text("The white night ferry")
+    editor.locator(".picture-chooser").scroll_into_view_if_needed()
+    editor.screenshot(path=str(quality.ARTIFACTS / "article-form-lead-image.png"))
     editor.get_by_label("Status").select_option(label="Published")
     editor.get_by_label("Pinned lead story").check()
     editor.get_by_role("button", name="Save", exact=True).click()
@@ -96,6 +98,10 @@ def test_editor_publishes_an_article_with_an_image_and_readers_see_it_first(site
     article = Article.objects.get(title=headline)
     assert article.is_live and article.lead_image
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)  # the worker's turn
+    editor.goto("/admin/articles/image/")
+    expect(editor.locator(".library-card").first).to_contain_text("The white night ferry")
+    expect(editor.locator(".library-card").first).to_contain_text("Lead image of 1 story")
+    quality.screenshot(editor, "library-grid")
 
     reader = site.new_page()
     reader.goto("/")
