@@ -30,8 +30,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from newsportal.params import positive_int
 from newsportal.roles import staff_name
 
-from . import desk, live, presence, publishing, revisions, services, versions
-from .forms import ArticleAdminForm, BylineFormSet, VersionedForm
+from . import desk, live, presence, publishing, revisions, richtext, services, versions
+from .forms import STORY_FIELDS, ArticleAdminForm, BylineFormSet, StoryEditor, StoryField, VersionedForm
 from .library_admin import ChoosesPictures
 from .models import FAR_FUTURE, Article, Author, Byline, Category, Correction, LiveUpdate, StoryNote
 
@@ -174,10 +174,10 @@ class VersionedAdmin:
 class ArticleAdmin(ChoosesPictures, VersionedAdmin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, CorrectionInline]
-    list_display = ["title", "state", "credits", "category", "published_at", "editing", "preview_link"]
+    list_display = ["title", "state", "credits", "category", "published", "editing", "preview_link"]
     list_filter = [StateFilter, "category", "published_at", "pinned_lead", "is_breaking", "authors"]
     list_select_related = ["category", "submitted_by"]
-    raw_id_fields = ["lead_image"]
+    raw_id_fields = ["lead_image", "social_image"]
     search_fields = ["title", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -213,6 +213,14 @@ class ArticleAdmin(ChoosesPictures, VersionedAdmin, SimpleHistoryAdmin):
             },
         ),
         (_("Comments"), {"fields": ["comments_open", "comment_moderation", "trusted_commenters_skip_queue"]}),
+        (
+            _("Search and social"),
+            {
+                "fields": ["seo_title", "social_title", "social_image"],
+                "classes": ["collapse"],
+                "description": _("Only when search results or shared cards should read differently from the page."),
+            },
+        ),
     ]
 
     def get_changelist(self, request, **kwargs):
@@ -234,6 +242,12 @@ class ArticleAdmin(ChoosesPictures, VersionedAdmin, SimpleHistoryAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         """The form for this request: it needs the user (which states to offer) and the POST (the byline rows)."""
+        kwargs["widgets"] = {
+            "body": StoryEditor(),
+            "key_points": StoryEditor(short=True),
+            **kwargs.get("widgets", {}),
+        }
+        kwargs["field_classes"] = {**STORY_FIELDS, **kwargs.get("field_classes", {})}
         form = super().get_form(request, obj, change, **kwargs)
         form.request = request
         return form
@@ -303,6 +317,11 @@ class ArticleAdmin(ChoosesPictures, VersionedAdmin, SimpleHistoryAdmin):
         if article.is_breaking:
             flags.append(_("breaking"))
         return ", ".join(str(flag) for flag in flags)
+
+    @admin.display(description=_("published"), ordering="published_at")
+    def published(self, article):
+        """The publication time, short ("09:57 today", "3 Mar 18:56"), so the list keeps its columns on screen."""
+        return publishing.describe_time(article.published_at) if article.published_at else "—"
 
     @admin.display(description=_("preview"))
     def preview_link(self, article):
@@ -385,6 +404,7 @@ class ArticleAdmin(ChoosesPictures, VersionedAdmin, SimpleHistoryAdmin):
                 "urls": urls,
                 "heartbeat_seconds": presence.HEARTBEAT_SECONDS,
                 "conflict": form.conflict,
+                "publish_move": self.publish_move(user, article) if can_save else None,
                 "can_submit": can_save
                 and (article is None or article.status in desk.REPORTER_EDITABLE)
                 and (article is None or desk.owns(user, article)),
@@ -395,6 +415,12 @@ class ArticleAdmin(ChoosesPictures, VersionedAdmin, SimpleHistoryAdmin):
                 "status": article.get_status_display() if article is not None else Article.Status.DRAFT.label,
             }
         }
+
+    @staticmethod
+    def publish_move(user, article):
+        """The move "Save and publish" makes for an editor (publish a draft, approve a story in review), if any."""
+        move = desk.between(article.status if article else Article.Status.DRAFT, Article.Status.PUBLISHED)
+        return move if move is not None and user.has_perm(move.permission) else None
 
     def presence_view(self, request, pk):
         """The change form's heartbeat (POST): note that this editor has the story open; answer who else has.
@@ -413,6 +439,8 @@ class ArticleAdmin(ChoosesPictures, VersionedAdmin, SimpleHistoryAdmin):
             others = presence.heartbeat(user=request.user, article_id=pk, opened=bool(request.POST.get("opened")))
         except IntegrityError as error:  # no such story
             raise Http404 from error
+        if others is None:  # this editor had left the story: a tab still open says it is open again
+            return JsonResponse({"others": [], "rejoin": True})
         return JsonResponse({"others": [presence_json(person) for person in others]})
 
     def autosave_view(self, request, pk=None):
@@ -517,6 +545,8 @@ class ArticleAdmin(ChoosesPictures, VersionedAdmin, SimpleHistoryAdmin):
         )
         # The admin's change message reads what each formset saved; the bylines were replaced as a whole.
         bylines.new_objects, bylines.changed_objects, bylines.deleted_objects = [], [], []
+        if warning := publishing.headline_warning(article):
+            messages.warning(request, warning)
         if article.status == Article.Status.PUBLISHED and publishing.is_far_future(article.published_at):
             messages.warning(
                 request,
@@ -688,8 +718,8 @@ def autosave_offer(form, autosave: dict, saved_at):
     for name, field in form.fields.items():
         if name not in autosave or name == "version" or not isinstance(field, forms.CharField):
             continue
-        saved = "\n".join(autosave[name]).replace("\r\n", "\n")
-        current = str(form[name].value() or "").replace("\r\n", "\n")
+        saved = richtext.text_of("\n".join(autosave[name]).replace("\r\n", "\n"))
+        current = richtext.text_of(str(form[name].value() or "").replace("\r\n", "\n"))
         if saved != current:
             changes.append({"label": field.label, "diff": revisions.word_diff(current, saved)})
     if not changes:
@@ -701,7 +731,8 @@ class LiveUpdateForm(VersionedForm):
     class Meta:
         model = LiveUpdate
         fields = ["article", "headline", "body", "image", "is_key", "is_pinned", "author_name", "version"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+        widgets = {"body": StoryEditor(attrs={"rows": 6})}
+        field_classes = {"body": StoryField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

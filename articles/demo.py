@@ -1,8 +1,8 @@
 """Demo categories, authors and articles, with lead images drawn by Pillow. Idempotent: keyed on slugs.
 
 Articles go through `articles.services` like an editor's save, so the demo shows the newsroom tools at work:
-Markdown bodies, image renditions, two authors on one story, a correction and an update, a pinned lead, a pinned
-top story and a breaking-news banner that expires by itself.
+a body with a library picture and a video embed, image renditions, two authors on one story, a correction and an
+update, a pinned lead, a pinned top story and a breaking-news banner that expires by itself.
 """
 
 import hashlib
@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageColor, ImageDraw
 
-from . import desk, library, live, popularity, services
+from . import desk, library, live, popularity, richtext, services
 from .demo_data import ARTICLES, AUTHORS, CATEGORIES, CORRECTIONS, IN_REVIEW, LIVE_COVERAGE
 from .models import Article, Author, Category, Correction, LiveUpdate, ReadCount
 from .models import Image as LibraryImage
@@ -112,7 +112,7 @@ def load():
             status = article.status  # moved on the desk since (sent back for changes, say): leave it there
         article.title = data["title"]
         article.standfirst = data["standfirst"]
-        article.body = data["body"]
+        article.body = richtext.markdown_to_html(with_pictures(data, seed))  # the demo's texts are in Markdown
         article.credit_line = ""
         article.category = categories[data["category"]]
         article.status = status
@@ -148,12 +148,28 @@ def load():
     return f"{len(categories)} categories, {len(authors)} authors, {len(ARTICLES)} articles, {len(CORRECTIONS)} notes"
 
 
+def with_pictures(data, seed):
+    """Return a demo text in Markdown with its `image:<key>` pictures drawn, in the library, and placed by id."""
+    body = data["body"]
+    for number, (key, picture) in enumerate(data.get("body_pictures", {}).items(), start=1):
+        image = library_picture(
+            f"{data['slug']}-{key}.jpg",
+            draw_illustration(picture["colour"], seed * 10 + number),
+            alt_text=picture["alt"],
+            caption=picture["caption"],
+            credit=picture["credit"],
+        )
+        body = body.replace(f"(image:{key} ", f"(image:{image.pk} ").replace(f"(image:{key})", f"(image:{image.pk})")
+    return body
+
+
 def submit_demo_story(category):
     """Put a reporter's story on the review queue, written and submitted by the demo reporter (once)."""
     reporter = get_user_model().objects.filter(username=DEMO_REPORTER).first()
     if reporter is None or Article.objects.filter(slug=IN_REVIEW["slug"]).exists():
         return
-    fields = {name: IN_REVIEW[name] for name in ("title", "slug", "standfirst", "body", "credit_line")}
+    fields = {name: IN_REVIEW[name] for name in ("title", "slug", "standfirst", "credit_line")}
+    fields["body"] = richtext.markdown_to_html(IN_REVIEW["body"])
     article = Article(category=category, **fields)
     article.lead_image = library_picture(
         f"{IN_REVIEW['slug']}.jpg",
@@ -185,7 +201,7 @@ def start_demo_live_page():
     now = timezone.now()
     if article.live_from is None:
         article.live_from = now - timedelta(hours=LIVE_COVERAGE["started_hours_ago"])
-    article.key_points = LIVE_COVERAGE["key_points"]
+    article.key_points = richtext.markdown_to_html(LIVE_COVERAGE["key_points"])
     services.article_save(article=article, reason="Demo live coverage")
     if article.live_updates.exists():
         return
@@ -193,7 +209,7 @@ def start_demo_live_page():
         update = LiveUpdate(
             article=article,
             headline=headline,
-            body=text,
+            body=richtext.markdown_to_html(text),
             is_key=key,
             is_pinned=pinned,
             author_name="Maya Okafor",

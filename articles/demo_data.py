@@ -59,6 +59,7 @@ ARTICLES = [
             "had never before been tested at this height. 'It did exactly what it was designed to do,' "
             "said Ingrid Sollen, the city's head of coastal defence. 'But we will be looking closely "
             "at the data before anyone draws firm conclusions.'\n\n"
+            '![](image:barrier-map "full")\n\n'
             "## What happens next\n\n"
             "Forecasters expect winds to ease through the afternoon, although a smaller surge is "
             "possible on the evening tide. The city has asked residents to:\n\n"
@@ -68,8 +69,19 @@ ARTICLES = [
             "rumours shared online.\n\n"
             "> It did exactly what it was designed to do. Now we check every bolt before the next "
             "tide.\n\n"
-            "Ferry services to the outer islands remain suspended until at least midday."
+            "Ferry services to the outer islands remain suspended until at least midday.\n\n"
+            "Video (in this demo, an openly licensed short film stands in for the newsroom's footage):\n\n"
+            "https://www.youtube.com/watch?v=aqz-KE-bpKQ"
         ),
+        # Pictures placed in the body (`![](image:<key>)` above): drawn like the lead images, put in the library.
+        "body_pictures": {
+            "barrier-map": {
+                "alt": "Illustration: the harbour front seen from above, with the barrier's eight gates closed",
+                "caption": "The barrier closes the harbour mouth with eight steel gates.",
+                "credit": "Newsportal illustration",
+                "colour": "#3b6e8f",
+            },
+        },
         "hours_ago": 0.4,
         "status": "published",
         "featured": True,

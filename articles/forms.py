@@ -2,10 +2,59 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from . import desk, publishing, revisions, versions
+from . import desk, publishing, revisions, richtext, versions
 from .models import Article, Author, StoryNote
+
+
+class StoryEditor(forms.Textarea):
+    """The body editor (static/js/story-editor.js on django-prose-editor's build): a plain HTML textarea without
+    JavaScript. No import map is needed (our module imports the editor by its path), so the CSP stays strict."""
+
+    template_name = "admin/articles/widgets/story_editor.html"
+
+    class Media:
+        css = {
+            "all": [
+                "django_prose_editor/material-icons.css",
+                "django_prose_editor/editor.css",
+                "django_prose_editor/overrides.css",
+            ]
+        }
+        js = ["admin/js/jquery.init.js", forms.Script("js/story-editor.js", type="module")]
+
+    def __init__(self, attrs=None, *, short=False):
+        """`short`: text only (key points): no pictures, embeds, tables or pull quotes in its toolbar."""
+        self.short = short
+        kind = "short" if short else "story"
+        super().__init__({"rows": 6 if short else 16, "data-story-editor": kind, **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["short"] = self.short
+        context["library_url"] = reverse("admin:articles_image_changelist") + "?_to_field=id"
+        context["card_url"] = reverse("admin:articles_image_card", args=[0])
+        return context
+
+
+class StoryField(forms.CharField):
+    """A story's text from the editor (body, key points, a live update): refused with the text kept when it cannot
+    be stored (`richtext.body_problems`) or places a picture without alt text; changed only when what readers would
+    get changed (the editor writes the same text a little differently than it was stored)."""
+
+    def validate(self, value):
+        super().validate(value)
+        problems = richtext.body_problems(value) or publishing.body_picture_problems(richtext.sanitize(value))
+        if problems:
+            raise ValidationError(problems)
+
+    def has_changed(self, initial, data):
+        return richtext.sanitize(initial or "") != richtext.sanitize(self.to_python(data) or "")
+
+
+STORY_FIELDS = {"body": StoryField, "key_points": StoryField}
 
 
 class VersionedForm(forms.ModelForm):
@@ -122,6 +171,16 @@ class ArticleAdminForm(VersionedForm):
         user = self.request.user if self.request else None
         if "status" in self.fields and user is not None:
             self.fields["status"].choices = desk.status_choices(user, self.instance)
+        # Live counts beside the headline and standfirst (static/js/char-count.js), at the limits that matter.
+        counted = {
+            "title": (publishing.HEADLINE_SEARCH_LIMIT, publishing.headline_advice()),
+            "standfirst": (publishing.STANDFIRST_LIMIT, publishing.standfirst_advice()),
+        }
+        for name, (limit, advice) in counted.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(
+                    {"data-count-limit": limit, "data-count-advice": advice, "class": "vTextField story-line"}
+                )
 
     def extra_mine(self, stored, base) -> dict:
         """The authors, from the byline rows the editor sent (the inline posts them beside the form)."""
@@ -149,13 +208,18 @@ class ArticleAdminForm(VersionedForm):
                 _("The note for the editor has %(length)d characters; at most %(limit)d fit. Shorten it, save again.")
                 % {"length": len(note.strip()), "limit": StoryNote.MAX_LENGTH}
             )
+        if self.data.get("_move") == "publish" and "status" in self.fields and desk.is_editor(self.request.user):
+            cleaned["status"] = Article.Status.PUBLISHED  # "Save and publish": as if Published had been chosen
         image = {"image": cleaned.get("lead_image")}
-        problems = publishing.image_problems(**image)
+        problems = {
+            **publishing.image_problems(cleaned.get("social_image"), field="social_image"),
+            **publishing.image_problems(**image),
+        }
         if cleaned.get("status") == Article.Status.PUBLISHED:
             if not cleaned.get("published_at"):
                 cleaned["published_at"] = publishing.publish_time()
             # The authors are an inline: BylineFormSet reports them.
-            problems = publishing.publication_problems(
+            problems |= publishing.publication_problems(
                 standfirst=cleaned.get("standfirst", ""), has_byline=True, **image
             )
         for field, message in problems.items():

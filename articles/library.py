@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -214,27 +215,40 @@ def sweep() -> int:
 
 
 class Usage:
-    """Where a picture shows: stories it leads or sits in the body of, authors, live updates."""
+    """Where a picture shows: stories it leads, is the social picture of or sits in the body of, authors, updates."""
 
     def __init__(self, image):
         self.leads = list(Article.objects.filter(lead_image=image).only("pk", "title", "slug"))
+        self.shares = list(Article.objects.filter(social_image=image).only("pk", "title", "slug"))
         self.bodies = list(Article.objects.filter(body_images=image).only("pk", "title", "slug"))
         self.authors = list(image.portrait_of.only("pk", "name"))
         self.updates = list(LiveUpdate.objects.filter(image=image).select_related("article").only("pk", "article"))
 
     @property
     def total(self):
-        return len(self.leads) + len(self.bodies) + len(self.authors) + len(self.updates)
+        return len(self.leads) + len(self.shares) + len(self.bodies) + len(self.authors) + len(self.updates)
+
+    def stories(self):
+        """The stories that show the picture, each once (a lead image may also sit in the body)."""
+        return list({story.pk: story for story in [*self.leads, *self.shares, *self.bodies]}.values())
 
     def sentence(self):
-        return usage_sentence(len(self.leads), len(self.bodies), len(self.authors), len(self.updates))
+        return usage_sentence(
+            leads=len(self.leads),
+            shares=len(self.shares),
+            bodies=len(self.bodies),
+            authors=len(self.authors),
+            updates=len(self.updates),
+        )
 
 
-def usage_sentence(leads, bodies, authors, updates) -> str:
+def usage_sentence(*, leads, shares, bodies, authors, updates) -> str:
     """Say where a picture is used, as in "lead image of 2 stories, in the body of 1"."""
     parts = []
     if leads:
         parts.append(ngettext("lead image of %d story", "lead image of %d stories", leads) % leads)
+    if shares:
+        parts.append(ngettext("social picture of %d story", "social picture of %d stories", shares) % shares)
     if bodies:
         parts.append(_("in the body of %d") % bodies)
     if authors:
@@ -250,8 +264,8 @@ def usage(image) -> Usage:
 
 def pages_showing_changed(image):
     """Make stale the pages that show this picture: its stories (and the lists), its authors', its live pages."""
-    slugs = {article.slug for article in Article.objects.live().filter(lead_image=image).only("slug")}
-    slugs |= {article.slug for article in Article.objects.live().filter(body_images=image).only("slug")}
+    showing = Q(lead_image=image) | Q(social_image=image) | Q(body_images=image)
+    slugs = {article.slug for article in Article.objects.live().filter(showing).only("slug")}
     if slugs or image.portrait_of.exists():
         pagecache.content_changed(*slugs)
     for update in LiveUpdate.objects.filter(image=image).select_related("article"):

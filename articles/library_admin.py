@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import F, Q
 from django.http import Http404, JsonResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import images, library
@@ -43,7 +44,8 @@ class ChoosesPictures:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Image:
             kwargs["widget"] = PictureChooser(db_field.remote_field, self.admin_site)
-            kwargs["help_text"] = _("Choose from the media library, or upload a new picture there.")
+            where = _("Choose from the media library, or upload a new picture there.")
+            kwargs["help_text"] = format_lazy("{} {}", db_field.help_text, where) if db_field.help_text else where
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -200,11 +202,12 @@ class ImageAdmin(admin.ModelAdmin):
         where = library.usage(image)
         if not where.total:
             return _("Not used anywhere yet.")
-        links = [
-            format_html('<a href="{}">{}</a>', reverse("admin:articles_article_change", args=[story.pk]), story.title)
-            for story in [*where.leads, *where.bodies]
-        ]
-        return format_html("{}: {}", where.sentence().capitalize(), format_html(", ".join(links)) if links else "")
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:articles_article_change", args=[story.pk]), story.title) for story in where.stories()),
+        )
+        return format_html("{}: {}", where.sentence().capitalize(), links)
 
     @admin.display(description=_("renditions"))
     def state(self, image):

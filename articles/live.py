@@ -16,7 +16,7 @@ from newsportal import pagecache
 
 from . import versions
 from .models import Article, LiveUpdate
-from .richtext import render_markdown
+from .richtext import clean_body
 
 UPDATES_PER_PAGE = 20
 FRAGMENT_MAX_AGE = 5  # what a browser may keep of the polled updates
@@ -35,7 +35,7 @@ def update_save(*, update: LiveUpdate, user=None) -> LiveUpdate:
     else:
         versions.claim_next_version(update)
         update.edited_at = timezone.now()
-    update.body_html = render_markdown(update.body)
+    update.body = update.body_html = clean_body(update.body)
     update.save()
     _story_changed(update)
     return update

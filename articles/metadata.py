@@ -53,8 +53,12 @@ def logo(request):
 
 
 def card_image(request, article):
-    """Return the lead image for cards and JSON-LD: its widest JPEG rendition (none while it is being processed)."""
-    image = article.lead_image
+    """Return the picture for cards: the social picture, else the lead image (None while it is being processed)."""
+    return image_data(request, article.social_image or article.lead_image)
+
+
+def image_data(request, image):
+    """Return a library picture's widest JPEG rendition as cards and JSON-LD describe it, or None."""
     if image is None or not image.is_ready or not image.renditions:
         return None
     widest = max(image.renditions, key=lambda rendition: rendition["width"])
@@ -94,7 +98,7 @@ def news_article(request, article):
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": article.title,
+        "headline": article.seo_title or article.title,
         "description": article.standfirst or article.title,
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
@@ -105,10 +109,13 @@ def news_article(request, article):
         "articleSection": article.category.name,
         "inLanguage": language_tag(),
     }
-    image = card_image(request, article)
-    if image:
+    # The social picture (when set) and the lead image: search engines pick the one that suits their layout.
+    pictures = dict.fromkeys(image for image in (article.social_image, article.lead_image) if image is not None)
+    images = [image for image in (image_data(request, picture) for picture in pictures) if image]
+    if images:
         data["image"] = [
             {"@type": "ImageObject", "url": image["url"], "width": image["width"], "height": image["height"]}
+            for image in images
         ]
     return {key: value for key, value in data.items() if value is not None}
 

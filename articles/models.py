@@ -11,6 +11,7 @@ from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .richtext import text_of
 from .search import full_text, stemmed
 
 # Top-level URL names that a category slug would shadow.
@@ -78,9 +79,11 @@ class ImageQuerySet(models.QuerySet):
         return self.filter(rendition_state=Image.RenditionState.READY)
 
     def with_usage(self):
-        """Annotate how many stories lead with each picture, use it in the body, and authors and updates show it."""
+        """Annotate how many stories lead with each picture, share with it, use it in the body, and authors and
+        updates show it."""
         return self.annotate(
             lead_count=models.Count("lead_of", distinct=True),
+            social_count=models.Count("social_of", distinct=True),
             body_count=models.Count("in_body_of", distinct=True),
             portrait_count=models.Count("portrait_of", distinct=True),
             update_count=models.Count("pictured_in", distinct=True),
@@ -88,7 +91,11 @@ class ImageQuerySet(models.QuerySet):
 
     def unused(self):
         return self.filter(
-            lead_of__isnull=True, in_body_of__isnull=True, portrait_of__isnull=True, pictured_in__isnull=True
+            lead_of__isnull=True,
+            social_of__isnull=True,
+            in_body_of__isnull=True,
+            portrait_of__isnull=True,
+            pictured_in__isnull=True,
         )
 
 
@@ -341,8 +348,9 @@ class Article(models.Model):
     body = models.TextField(
         _("body"),
         help_text=_(
-            "Markdown: an empty line between paragraphs, ## for a subheading, *italic*, **bold**, "
-            "[link text](https://…), - for a list item, > for a quote."
+            "Write as anywhere: the toolbar or the usual shortcuts (Ctrl+B, Ctrl+I, Ctrl+K for a link) for "
+            "subheadings, lists, quotes, pull quotes and tables; pictures from the library; a link to a video, a "
+            "post or a chart on a line of its own becomes an embed."
         ),
     )
     # The body rendered from Markdown and sanitized once, when an editor saves (articles.services).
@@ -371,6 +379,31 @@ class Article(models.Model):
     )
     # Pictures placed in the body (kept in step with it by articles.services), so the library knows where each is.
     body_images = models.ManyToManyField(Image, blank=True, related_name="in_body_of", editable=False)
+
+    # What search engines and social networks show of the story, when it should read differently from the page.
+    seo_title = models.CharField(
+        _("title for search results"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "What search results show as the title; they cut it off past about 60 characters. Empty: the headline."
+        ),
+    )
+    social_title = models.CharField(
+        _("title for social cards"),
+        max_length=200,
+        blank=True,
+        help_text=_("The headline on the card when the story is shared on a social network. Empty: the headline."),
+    )
+    social_image = models.ForeignKey(
+        Image,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="social_of",
+        verbose_name=_("picture for social cards"),
+        help_text=_("The picture on the card when the story is shared (a wide one works best). Empty: the lead image."),
+    )
 
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
@@ -417,7 +450,7 @@ class Article(models.Model):
     key_points = models.TextField(
         _("key points"),
         blank=True,
-        help_text=_("“What we know”, above the updates. Markdown: one “- ” per point."),
+        help_text=_("“What we know”, above the updates: a short list of points."),
     )
     key_points_html = models.TextField(editable=False, blank=True)
     live_updated_at = models.DateTimeField(editable=False, null=True)  # the newest update's time (articles.live)
@@ -496,7 +529,7 @@ class Article(models.Model):
     @property
     def reading_minutes(self):
         """Minutes a reader needs for the body, at an unhurried READING_WORDS_PER_MINUTE (at least one)."""
-        return max(1, round(len(self.body.split()) / READING_WORDS_PER_MINUTE))
+        return max(1, round(len(text_of(self.body).split()) / READING_WORDS_PER_MINUTE))
 
     def publication_state(self, now=None):
         """Return "live", "scheduled" or "draft", as `ArticleQuerySet.live/scheduled/drafts` decide it in SQL.
@@ -629,7 +662,7 @@ class LiveUpdate(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="live_updates", verbose_name=_("story"))
     headline = models.CharField(_("headline"), max_length=160, blank=True, help_text=_("Optional, short."))
-    body = models.TextField(_("text"), help_text=_("Markdown, as in stories."))
+    body = models.TextField(_("text"), help_text=_("Written as a story's body is (the same editor)."))
     body_html = models.TextField(editable=False, blank=True)
     image = models.ForeignKey(
         Image,
@@ -660,7 +693,7 @@ class LiveUpdate(models.Model):
         indexes = [models.Index(fields=["article", "-published_at"], name="live_update_newest_idx")]
 
     def __str__(self):
-        return self.headline or Truncator(self.body).words(8)
+        return self.headline or Truncator(text_of(self.body)).words(8)
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#update-{self.pk}"

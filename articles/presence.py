@@ -68,16 +68,26 @@ def for_form(*, user, article_id: int | None) -> FormState:
     return FormState(others, autosave, autosaved_at)
 
 
-def heartbeat(*, user, article_id: int, opened: bool = False) -> list[Presence]:
-    """Record that `user` has the story open now (`opened`: the page just loaded); return the others present."""
+def heartbeat(*, user, article_id: int, opened: bool = False) -> list[Presence] | None:
+    """Record that `user` has the story open now (`opened`: the page just loaded); return the others present.
+
+    A later beat never brings back an editor whose tab said it left: a beat already on its way when the tab closed
+    can arrive after the "gone". It returns None instead, and a tab that is still open (the same editor's second
+    tab) answers with an `opened` beat.
+    """
     now = timezone.now()
-    with transaction.atomic():  # a story that does not exist fails here, leaving the request's connection usable
-        EditorSession.objects.bulk_create(
-            [EditorSession(article_id=article_id, user=user, opened_at=now, seen_at=now)],
-            update_conflicts=True,
-            unique_fields=["article", "user"],
-            update_fields=["seen_at", "opened_at"] if opened else ["seen_at"],
-        )
+    if opened:
+        with transaction.atomic():  # a story that does not exist fails here, leaving the request's connection usable
+            EditorSession.objects.bulk_create(
+                [EditorSession(article_id=article_id, user=user, opened_at=now, seen_at=now)],
+                update_conflicts=True,
+                unique_fields=["article", "user"],
+                update_fields=["seen_at", "opened_at"],
+            )
+    else:
+        still_open = EditorSession.objects.filter(article_id=article_id, user=user, opened_at__isnull=False)
+        if not still_open.update(seen_at=now):
+            return None
     return others(user=user, article_id=article_id)
 
 

@@ -11,10 +11,13 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
-from .models import FAR_FUTURE
+from .models import FAR_FUTURE, Image
+from .richtext import pictures_in
 
 # Read next, teasers and search results show the standfirst in full; longer ones get cut off mid-sentence.
 STANDFIRST_LIMIT = 160
+# Search results cut titles off at about 600 px, some 60 characters: past that, a warning (and a title for them).
+HEADLINE_SEARCH_LIMIT = 60
 
 
 @dataclass(frozen=True)
@@ -30,15 +33,52 @@ def publish_time():
     return timezone.now().replace(microsecond=0)
 
 
-def image_problems(image) -> dict[str, str]:
-    """Return what an article's lead image (a library picture, or None) lacks, whether or not it is published."""
+def image_problems(image, field="lead_image") -> dict[str, str]:
+    """Return what a story's picture (a library picture, or None) lacks, whether or not it is published."""
     if image is not None and not (image.alt_text or "").strip():
         return {
-            "lead_image": _(
-                "This picture has no alt text: describe it in the media library for readers who cannot see it."
-            )
+            field: _("This picture has no alt text: describe it in the media library for readers who cannot see it.")
         }
     return {}
+
+
+def standfirst_advice() -> str:
+    return _("Read next and the lists show at most %(limit)d characters.") % {"limit": STANDFIRST_LIMIT}
+
+
+def headline_advice() -> str:
+    return _("Search results cut a headline off after about %(limit)d characters: add a title for search results.") % {
+        "limit": HEADLINE_SEARCH_LIMIT
+    }
+
+
+def headline_warning(article) -> str:
+    """Warn (never refuse) when search results will cut the headline off and no title for them is set."""
+    if article.seo_title.strip() or len(article.title) <= HEADLINE_SEARCH_LIMIT:
+        return ""
+    return _(
+        "The headline has %(length)d characters; search results show about %(limit)d. "
+        "A title for search results (under “Search and social”) fixes that."
+    ) % {"length": len(article.title), "limit": HEADLINE_SEARCH_LIMIT}
+
+
+def body_picture_problems(body: str) -> list[str]:
+    """Return what the library pictures placed in a body lack: each needs to exist and to have its alt text."""
+    placed = pictures_in(body or "")
+    found = {image.pk: image for image in Image.objects.filter(pk__in=placed).only("pk", "alt_text", "original_name")}
+    problems = []
+    for pk in dict.fromkeys(placed):
+        image = found.get(pk)
+        if image is None:
+            problems.append(
+                _("Picture %(id)d is no longer in the media library: remove it or choose another.") % {"id": pk}
+            )
+        elif not image.alt_text.strip():
+            problems.append(
+                _("The picture “%(name)s” in the text has no alt text: describe it in the media library.")
+                % {"name": image.original_name or pk}
+            )
+    return problems
 
 
 def byline_problem() -> str:

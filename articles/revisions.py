@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import publishing
 from .models import Article, Author, Category, Image
+from .richtext import text_of
 
 # (field, label) in the order the compare page shows them.
 COMPARED_FIELDS = [
@@ -62,6 +63,7 @@ def restored_labels() -> list[str]:
 def snapshot(version) -> dict[str, str]:
     """Return the compared fields of a revision or of the current article as display text."""
     values = {name: getattr(version, name) or "" for name in PLAIN_FIELDS}
+    values["body"] = text_of(values["body"])  # the text as readers read it: the diff is of words, not of tags
     picture = Image.objects.filter(pk=version.lead_image_id).first() if version.lead_image_id else None
     values["lead_image"] = (
         str(picture) if picture else ("" if not version.lead_image_id else str(_("(deleted picture)")))

@@ -21,7 +21,7 @@ from newsportal import pagecache
 
 from . import desk, presence, publishing, revisions, search, versions
 from .models import ARTICLE_HISTORY, Article, Author, Byline, Category, Image
-from .richtext import pictures_in, render_markdown
+from .richtext import clean_body, pictures_in
 
 
 @transaction.atomic
@@ -54,8 +54,8 @@ def article_save(
     desk.check_save(user, before, article, move=move, edits_related=authors is not None or save_related is not None)
     if created and user is not None:
         article.created_by = article.created_by or user
-    article.body_html = render_markdown(article.body)
-    article.key_points_html = render_markdown(article.key_points) if article.key_points.strip() else ""
+    article.body = article.body_html = clean_body(article.body)
+    article.key_points = article.key_points_html = clean_body(article.key_points) if article.key_points.strip() else ""
     article.skip_history_when_saving = True
     try:
         with editorial_change(article):

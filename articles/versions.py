@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from newsportal.roles import staff_name
 
 from .revisions import word_diff
+from .richtext import text_of
 
 MINE, THEIRS = "mine", "theirs"
 
@@ -97,6 +98,8 @@ def display(model_field, value) -> str:
         return _("Yes") if value else _("No")
     if isinstance(value, datetime):
         return date_format(localtime(value), "j M Y H:i")
+    if isinstance(model_field, models.TextField):
+        return text_of(str(value))  # an editor's HTML, compared as the words readers read
     return str(value)
 
 

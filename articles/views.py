@@ -13,7 +13,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from newsportal.params import MAX_PAGE, positive_int
 
-from . import curation, live, publishing
+from . import curation, embeds, live, publishing, richtext
 from .models import Article, Author, Category, Correction
 from .pagination import DeferredJoinPaginator
 from .search import clean_query
@@ -56,7 +56,7 @@ class ArticleView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return Article.objects.live().select_related("category", "lead_image").with_credits()
+        return Article.objects.live().select_related("category", "lead_image", "social_image").with_credits()
 
     def get(self, request, *args, **kwargs):
         """Serve the article, or send the reader to its canonical URL when the category segment is wrong."""
@@ -65,7 +65,23 @@ class ArticleView(DetailView):
             return redirect(self.object, permanent=True)
         context = self.get_context_data(object=self.object, current_category_slug=self.object.category.slug)
         context.update(live_context(request, self.object))
-        return self.render_to_response(context)
+        return allowing_embeds(self.render_to_response(context), self.object, context)
+
+
+def allowing_embeds(response, article, context):
+    """Open the page's Content-Security-Policy to the providers of the embeds on it, and to nothing else.
+
+    The header is the page's own, so the page cache keeps and replays it with the page.
+    """
+    bodies = [
+        article.body_html,
+        article.key_points_html,
+        *(update.body_html for update in context.get("live_updates", [])),
+    ]
+    found = [embed for body in bodies for embed in richtext.embeds_in(body)]
+    if found:
+        response["Content-Security-Policy"] = embeds.content_security_policy(found)
+    return response
 
 
 def live_context(request, article):
@@ -110,7 +126,7 @@ class ArticlePreviewView(DetailView):
     def get_queryset(self):
         if not can_preview(self.request.user):
             raise Http404  # not 403 and no login redirect: readers learn nothing about unpublished stories
-        return Article.objects.select_related("category", "lead_image").with_credits()
+        return Article.objects.select_related("category", "lead_image", "social_image").with_credits()
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -124,7 +140,7 @@ class ArticlePreviewView(DetailView):
         )
 
     def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
+        response = allowing_embeds(super().render_to_response(context, **response_kwargs), self.object, context)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 

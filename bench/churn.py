@@ -97,13 +97,21 @@ def heartbeats(options, articles):
     started = options.start_at or time.time()
     statuses = Counter()
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
-    number = 0
+    number, opened = 0, set()
     while (due := number * interval) < options.seconds:
         time.sleep(max(0.0, started + due - time.time()))
         key, csrf = sessions[number % len(sessions)]
         article = articles[number % len(articles)]
-        headers = {"Cookie": f"sessionid={key}; csrftoken={csrf}", "X-CSRFToken": csrf, "Content-Length": "0"}
-        connection.request("POST", f"/admin/articles/article/{article.pk}/presence/", headers=headers)
+        # Each editor's first beat on a story is the page load's ("opened"); the rest keep it open.
+        body = b"" if (key, article.pk) in opened else b"opened=1"
+        opened.add((key, article.pk))
+        headers = {
+            "Cookie": f"sessionid={key}; csrftoken={csrf}",
+            "X-CSRFToken": csrf,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Content-Length": str(len(body)),
+        }
+        connection.request("POST", f"/admin/articles/article/{article.pk}/presence/", body=body, headers=headers)
         answer = connection.getresponse()
         answer.read()
         statuses[answer.status] += 1

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django.forms",  # the form widgets' own templates, for the project's widget templates beside them
+    "django_prose_editor",  # the story editor's build (static files only: articles/forms.py StoryEditor)
     "axes",
     "csp",
     "simple_history",

@@ -36,7 +36,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Headline number {n}")
     slug = factory.Sequence(lambda n: f"headline-{n}")
     standfirst = factory.Sequence(lambda n: f"The teaser sentence of story {n}.")
-    body = "First paragraph.\n\nSecond paragraph."
+    body = "<p>First paragraph.</p><p>Second paragraph.</p>"
     credit_line = "Maya Okafor"
     category = factory.SubFactory(CategoryFactory)
     status = Article.Status.PUBLISHED

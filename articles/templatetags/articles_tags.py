@@ -1,3 +1,4 @@
+from html import unescape as html_unescape
 from urllib.parse import quote
 
 from django import template
@@ -9,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from articles import library, metadata, popularity, richtext, search
+from articles import embeds, library, metadata, popularity, richtext, search
 from articles.images import SMALL_RENDITION_WIDTH
 from articles.models import Article, Image
 from newsportal.templatetags.site import open_graph_locale
@@ -113,34 +114,47 @@ def picture(image, alt=None, sizes="100vw", small=False, loading="lazy", css_cla
 
 
 @register.simple_tag
-def body_with_pictures(article):
-    """Return a story's body with its library pictures rendered in place (one query for all of them).
-
-    The body stores each as `<figure data-picture="12" data-size="column">`; a picture deleted or not processed yet
-    leaves nothing behind.
-    """
-    html = article.body_html
-    ids = richtext.pictures_in(html)
-    if not ids:
-        # The body was sanitised by articles.richtext when it was saved; the pictures are escaped by their template.
+def rendered_body(html):
+    """Return a stored body (a story's, a live update's, key points) with its library pictures and embeds rendered in
+    place: pictures with their renditions (one query for all of them), embeds as placeholders that load nothing
+    until the reader asks. A picture deleted or not processed yet leaves nothing behind."""
+    figures = list(richtext.figures_in(html))
+    if not figures:
+        # Sanitised by articles.richtext when it was saved.
         return mark_safe(html)  # noqa: S308  # nosec B308, B703
-    found = {image.pk: image for image in Image.objects.ready().filter(pk__in=ids)}
+    ids = [int(attributes["data-picture"]) for attributes, _match in figures if "data-picture" in attributes]
+    found = {image.pk: image for image in Image.objects.ready().filter(pk__in=ids)} if ids else {}
+    parts, last = [], 0
+    for attributes, match in figures:
+        parts.append(html[last : match.start()])
+        parts.append(_placed(attributes, found))
+        last = match.end()
+    parts.append(html[last:])
+    return mark_safe("".join(parts))  # noqa: S308  # nosec B308, B703 - the body sanitised, each figure escaped
 
-    def placed(match):
-        image = found.get(int(match.group(1)))
+
+def _placed(attributes, pictures):
+    if "data-picture" in attributes:
+        image = pictures.get(int(attributes["data-picture"]))
         if image is None:
             return ""
-        size = match.group(2) or "column"
+        size = attributes.get("data-size") or "column"
         sizes = "(min-width: 76rem) 72rem, 100vw" if size == "full" else "(min-width: 44rem) 42rem, calc(100vw - 2rem)"
         return render_to_string("includes/body_picture.html", {"image": image, "size": size, "sizes": sizes})
-
-    return mark_safe(richtext.PICTURE.sub(placed, html))  # noqa: S308  # nosec B308, B703
+    embed = embeds.find(html_unescape(attributes.get("data-url", "")))
+    return render_to_string("includes/embed.html", {"embed": embed}) if embed else ""
 
 
 @register.filter
 def picture_usage(image):
     """Say where a library picture (annotated by `ImageQuerySet.with_usage`) is used."""
-    sentence = library.usage_sentence(image.lead_count, image.body_count, image.portrait_count, image.update_count)
+    sentence = library.usage_sentence(
+        leads=image.lead_count,
+        shares=image.social_count,
+        bodies=image.body_count,
+        authors=image.portrait_count,
+        updates=image.update_count,
+    )
     return sentence[:1].upper() + sentence[1:]
 
 
@@ -179,13 +193,14 @@ def page_meta(context, title, description, path=None):
 
 @register.inclusion_tag("includes/page_meta.html", takes_context=True)
 def article_meta(context, article):
-    """Render an article's canonical link, OpenGraph and Twitter cards (with the lead image's widest rendition)."""
+    """Render an article's canonical link, OpenGraph and Twitter cards (its social headline and picture when set,
+    else its headline and lead image)."""
     request = context["request"]
     image = metadata.card_image(request, article)
     return {
         "locale": open_graph_locale(),
         "kind": "article",
-        "title": article.title,
+        "title": article.social_title or article.title,
         "description": article.standfirst or article.title,
         "url": request.build_absolute_uri(article.get_absolute_url()),
         "image": image or metadata.logo(request),

@@ -17,6 +17,7 @@
   let submitting = false;
   let timer = null;
   let missedBeats = 0;
+  let leaving = false; // the tab said "gone": a late answer must not bring it back
 
   function say(text) {
     if (status) status.textContent = text;
@@ -89,7 +90,9 @@
     try {
       const response = await fetch(url, { method: "POST", body: data, credentials: "same-origin" });
       if (!response.ok) throw new Error(String(response.status));
-      showOthers((await response.json()).others);
+      const answer = await response.json();
+      if (answer.rejoin && !leaving) return heartbeat(true);
+      showOthers(answer.others);
       if (missedBeats >= 2) say("Back in contact with the server.");
       missedBeats = 0;
     } catch (error) {
@@ -111,6 +114,7 @@
   // ---- Leaving: the last copy of the form, and "gone" -------------------------------------------------------
 
   window.addEventListener("pagehide", function () {
+    leaving = true;
     if (dirty && !submitting) {
       const data = formState();
       navigator.sendBeacon(desk.dataset.autosaveUrl, data);
@@ -121,5 +125,12 @@
       gone.append("gone", "1");
       navigator.sendBeacon(desk.dataset.presenceUrl, gone);
     }
+  });
+
+  // Back from the browser's page cache (the back button after "gone"): open again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    leaving = false;
+    if (desk.dataset.presenceUrl) heartbeat(true);
   });
 })();

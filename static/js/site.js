@@ -192,6 +192,7 @@
         waiting.forEach(function (item) {
           item.classList.add("live-update--new");
           list.insertBefore(item, item.classList.contains("live-update--pinned") ? list.firstChild : firstUnpinned);
+          item.dispatchEvent(new CustomEvent("live:updates", { bubbles: true }));
         });
       });
       waiting = [];
@@ -271,4 +272,29 @@
       }
     });
   });
+  // ---- Embeds: nothing reaches the provider until the reader asks --------------------------------------------
+
+  function loadEmbed(figure) {
+    const frame = document.createElement("iframe");
+    frame.src = figure.dataset.embedSrc;
+    frame.title = figure.dataset.embedTitle;
+    frame.loading = "lazy";
+    frame.referrerPolicy = "strict-origin-when-cross-origin";
+    frame.allow = "encrypted-media; picture-in-picture; fullscreen";
+    frame.className = "embed__frame";
+    figure.querySelector(".embed__placeholder").replaceWith(frame);
+    frame.focus();
+  }
+
+  function offerEmbeds(root) {
+    root.querySelectorAll("[data-embed]").forEach(function (figure) {
+      const button = figure.querySelector("[data-embed-load]");
+      if (!button || !button.hidden) return;
+      button.hidden = false;
+      button.addEventListener("click", function () { loadEmbed(figure); });
+    });
+  }
+
+  offerEmbeds(document);
+  document.addEventListener("live:updates", function (event) { offerEmbeds(event.target); });
 })();

@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from articles import services, versions
+from articles import presence, services, versions
 from articles.models import Article, EditorSession, LiveUpdate, StoryNote
 from comments.models import OutgoingEmail
 from tests.factories import ArticleFactory, UserFactory
@@ -202,12 +202,24 @@ def test_the_change_form_names_who_else_has_the_story_open(client, story, editor
     listing = client.get("/admin/articles/article/").content
     assert "Maya Okafor" in text_of(select(listing, "#result_list")[0])
 
-    mine = client.post(f"/admin/articles/article/{story.pk}/presence/").json()
+    mine = client.post(f"/admin/articles/article/{story.pk}/presence/", {"opened": "1"}).json()
     assert [person["name"] for person in mine["others"]] == ["Maya Okafor"]
     assert theirs.post(f"/admin/articles/article/{story.pk}/presence/").json()["others"][0]["name"] == "editor"
 
     theirs.post(f"/admin/articles/article/{story.pk}/presence/", {"gone": "1"})
     assert select(client.get(change_url(story)).content, "[data-presence]")[0].get("hidden") is not None
+
+
+def test_a_beat_that_arrives_after_the_tab_said_gone_does_not_bring_the_editor_back(client, story, editor):
+    client.force_login(editor)
+    url = f"/admin/articles/article/{story.pk}/presence/"
+    client.post(url, {"opened": "1"})
+    client.post(url, {"gone": "1"})
+    late = client.post(url).json()  # sent before the tab closed, answered after
+    assert late == {"others": [], "rejoin": True}
+    assert presence.others(user=UserFactory(username="someone"), article_id=story.pk) == []
+    client.post(url, {"opened": "1"})  # a second tab of the same editor, still open, answers the rejoin
+    assert [person.name for person in presence.others(user=UserFactory(username="else"), article_id=story.pk)]
 
 
 def test_presence_without_heartbeat_clears_within_a_minute_and_two_tabs_are_one(client, story, editor, other_editor):
@@ -217,7 +229,7 @@ def test_presence_without_heartbeat_clears_within_a_minute_and_two_tabs_are_one(
         theirs.post(f"/admin/articles/article/{story.pk}/presence/", {"opened": "1"})
     assert EditorSession.objects.filter(article=story, user=other_editor).count() == 1
     client.force_login(editor)
-    assert client.post(f"/admin/articles/article/{story.pk}/presence/").json()["others"] != []
+    assert client.post(f"/admin/articles/article/{story.pk}/presence/", {"opened": "1"}).json()["others"] != []
     EditorSession.objects.filter(user=other_editor).update(seen_at=timezone.now() - timedelta(seconds=50))
     assert client.post(f"/admin/articles/article/{story.pk}/presence/").json()["others"] == []
 
@@ -231,7 +243,7 @@ def test_presence_is_for_staff_who_may_see_the_story(client, story):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the foreign key is checked at commit
 def test_a_heartbeat_for_a_story_that_does_not_exist_is_a_404(client, editor):
     client.force_login(editor)
-    assert client.post("/admin/articles/article/987654/presence/").status_code == 404
+    assert client.post("/admin/articles/article/987654/presence/", {"opened": "1"}).status_code == 404
     assert not EditorSession.objects.exists()
 
 

@@ -18,8 +18,17 @@ LIBRARY = "/admin/articles/image/"
 
 
 def run_worker():
-    """Run the background worker over every waiting task, once (as `manage.py worker` does in rounds)."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    """Run the background worker over every waiting task, once (as `manage.py worker` does in rounds).
+
+    The real task loop, without its connection housekeeping: closing the connection of a test's transaction
+    (PostgreSQL) would end the test's transaction with it.
+    """
+    from unittest import mock
+
+    from django_tasks_db.management.commands import db_worker
+
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
 
 
 def files_of(image):
@@ -135,7 +144,11 @@ def test_a_picture_in_use_cannot_be_deleted_and_the_refusal_says_where(client, e
     image = picture(alt_text="Harbour cranes")
     ArticleFactory(category=category, lead_image=image, title="Cranes return")
     ArticleFactory(category=category, lead_image=image, title="Cranes again")
-    ArticleFactory(category=category, title="In the body", body=f"Text.\n\n![](image:{image.pk})\n\nMore.")
+    ArticleFactory(
+        category=category,
+        title="In the body",
+        body=f'<p>Text.</p><figure data-picture="{image.pk}" data-size="column"></figure><p>More.</p>',
+    )
     with pytest.raises(library.PictureInUse, match="lead image of 2 stories, in the body of 1"):
         library.image_delete(image=image)
 
@@ -151,7 +164,10 @@ def test_a_picture_in_use_cannot_be_deleted_and_the_refusal_says_where(client, e
 
 def test_a_picture_placed_in_the_body_renders_with_its_renditions(client, category):
     image = picture(alt_text="A map of the barrier", caption="The barrier's eight gates.", credit="Newsportal")
-    story = ArticleFactory(category=category, body=f'Before.\n\n![](image:{image.pk} "full")\n\nAfter.')
+    story = ArticleFactory(
+        category=category,
+        body=f'<p>Before.</p><figure data-picture="{image.pk}" data-size="full"></figure><p>After.</p>',
+    )
     assert list(story.body_images.all()) == [image]
     figure = select(client.get(story.get_absolute_url()).content, ".story__body figure")[0]
     assert "story__picture--full" in figure.get("class")

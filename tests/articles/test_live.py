@@ -22,7 +22,7 @@ ADD_URL = "/admin/articles/liveupdate/add/"
 def live_story(db):
     story = ArticleFactory(title="Storm surge reaches the coast", slug="storm-surge")
     story.live_from = timezone.now() - timedelta(hours=2)
-    story.key_points = "- The barriers held.\n- Ferries are suspended."
+    story.key_points = "<ul><li>The barriers held.</li><li>Ferries are suspended.</li></ul>"
     return services.article_save(article=story, reason="Live coverage on")
 
 
@@ -91,11 +91,16 @@ def test_the_editors_fast_form_posts_and_returns_to_an_empty_form(client, editor
     form = client.get(f"{ADD_URL}?article={live_story.pk}").content
     assert select(form, "#id_article option[selected]")[0].get("value") == str(live_story.pk)
     assert select(form, "#id_author_name")[0].get("value") == "Maya Okafor"
-    data = {"article": live_story.pk, "headline": "", "body": "Gates **closed**.", "author_name": "Maya Okafor"}
+    data = {
+        "article": live_story.pk,
+        "headline": "",
+        "body": "<p>Gates <strong>closed</strong>.</p>",
+        "author_name": "Maya Okafor",
+    }
     response = client.post(ADD_URL, data)
     assert response.status_code == 302 and response["Location"] == f"{ADD_URL}?article={live_story.pk}"
     update = LiveUpdate.objects.get()
-    assert (update.body_html, update.posted_by) == ("<p>Gates <strong>closed</strong>.</p>\n", editor)
+    assert (update.body_html, update.posted_by) == ("<p>Gates <strong>closed</strong>.</p>", editor)
     live_story.refresh_from_db()
     assert live_story.live_updated_at == update.published_at
 

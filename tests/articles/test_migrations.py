@@ -47,7 +47,7 @@ def test_old_bylines_become_authors_and_bodies_get_html_and_a_first_revision(bac
     assert credits("trio") == ["Aisha Raman", "Tomas Lind", "Owen Hartley"]
     assert Author.objects.filter(slug="tomas-lind").count() == 1
     joint = Article.objects.get(slug="joint")
-    assert joint.byline == "" and joint.body_html == "<p>A.</p>\n<p>B.</p>\n"
+    assert joint.byline == "" and joint.body_html == "<p>A.</p><p>B.</p>"
     revision = new_apps.get_model("articles", "HistoricalArticle").objects.get(id=joint.pk)
     assert revision.title == "Joint"
     assert new_apps.get_model("articles", "HistoricalByline").objects.filter(history=revision).count() == 2

@@ -42,7 +42,7 @@ def test_everyone_but_newsroom_staff_gets_404(client, category, reader, state, w
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("role", ["editor", "moderator"])
 def test_newsroom_staff_see_the_article_as_readers_will(client, category, editor, moderator, state, role):
-    article = ArticleFactory(category=category, title="Budget day", body="The *plan*.", **STATES[state])
+    article = ArticleFactory(category=category, title="Budget day", body="<p>The <em>plan</em>.</p>", **STATES[state])
     ArticleFactory(category=category, title="Yesterday's story")
     client.force_login(editor if role == "editor" else moderator)
     response = client.get(preview_url(article))

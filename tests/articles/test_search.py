@@ -61,7 +61,11 @@ def test_result_shows_a_snippet_with_the_match_marked(client, category):
 
 
 def test_snippet_and_query_are_escaped(client, category):
-    ArticleFactory(category=category, title="Markup", body="Write `<script>alert(1)</script>` to test & see the ferry.")
+    ArticleFactory(
+        category=category,
+        title="Markup",
+        body="<p>Write <code>&lt;script&gt;alert(1)&lt;/script&gt;</code> to test &amp; see the ferry.</p>",
+    )
     typed = search(client, "<script>ferry</script>")
     assert "<script>ferry" not in typed
     assert "&lt;script&gt;ferry&lt;/script&gt;" in typed  # the query as typed, shown as text

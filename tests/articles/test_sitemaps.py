@@ -88,7 +88,8 @@ def test_lastmod_follows_updates(client, newsroom):
     lead.refresh_from_db()
     xml = client.get("/sitemaps/articles.xml").content.decode()
     entry = xml.split(f"<loc>http://testserver{lead.get_absolute_url()}</loc>", 1)[1].split("</url>", 1)[0]
-    assert f"<lastmod>{max(lead.updated_at, lead.published_at).isoformat(timespec='seconds')}</lastmod>" in entry
+    changed = max(lead.updated_at, lead.published_at, *(note.created_at for note in lead.corrections.all()))
+    assert f"<lastmod>{changed.isoformat(timespec='seconds')}</lastmod>" in entry  # its correction counts too
     index = client.get("/sitemap.xml").content.decode()
     assert "<lastmod>" in index and "." not in index.split("<lastmod>", 1)[1][:25]  # whole seconds
 

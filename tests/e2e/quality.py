@@ -78,11 +78,12 @@ def elements_past_right_edge(page):
     )
 
 
-def screenshot(page, name):
-    """Save a full-page screenshot under tests/e2e/artifacts/ for a person to look at; return its path."""
+def screenshot(page, name, *, full_page=True):
+    """Save a screenshot (of the whole page, or of the window) under tests/e2e/artifacts/ for a person to look at;
+    return its path."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

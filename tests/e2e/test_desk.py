@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from articles import presence
 from articles.models import Article
 from newsportal.roles import EDITORS, REPORTERS
-from tests.e2e import quality
+from tests.e2e import editing, quality
 from tests.e2e.conftest import STAFF_PASSWORD
 from tests.factories import UserFactory
 
@@ -112,7 +112,7 @@ def test_a_reporter_submits_and_an_editor_works_the_review_queue(site, editors):
     reporter.get_by_label("Category").select_option(label="World News")
     reporter.get_by_label("Standfirst").fill("The 40 runs every half hour from Friday.")
     reporter.get_by_label("Credit line").fill("Rosa Imre")
-    reporter.get_by_label("Body").fill("The night bus returns on Friday.")
+    editing.write(reporter, "Body", "The night bus returns on Friday.")
     reporter.get_by_label("Note for the editor (optional)").fill("Timetable checked with the operator.")
     reporter.get_by_role("button", name="Save and submit for review").click()
     expect(reporter.locator(".messagelist")).to_contain_text("was added successfully")
@@ -140,7 +140,7 @@ def test_a_reporter_submits_and_an_editor_works_the_review_queue(site, editors):
     assert story.status == Article.Status.CHANGES_REQUESTED
     reporter.goto(change_url(story))
     expect(reporter.locator(".desk-panel")).to_contain_text("Add the first and last departure times.")
-    reporter.get_by_label("Body").fill("The night bus returns on Friday. First bus 23:10, last 04:40.")
+    editing.write(reporter, "Body", "The night bus returns on Friday. First bus 23:10, last 04:40.")
     reporter.get_by_role("button", name="Save and submit for review").click()
 
     lena.goto(change_url(story))

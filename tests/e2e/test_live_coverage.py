@@ -17,18 +17,20 @@ def live_page(site, settings):
     return Article.objects.exclude(live_from=None).select_related("category").get()
 
 
-def post_update(site, editor_account, article, text, headline=""):
+def post_update(site, editor_account, article, body, headline=""):
     editor = site.new_page()
     site.log_in(editor, editor_account.username)
     editor.goto(f"/admin/articles/liveupdate/add/?article={article.pk}")
-    expect(editor.get_by_label("Text")).to_be_focused()  # a hurried editor types at once
+    text = editor.get_by_role("textbox", name="Text")  # the editor's writing surface
+    expect(text).to_be_focused()  # a hurried editor types at once
     expect(editor.get_by_label("Story:")).to_have_value(str(article.pk))
     if headline:
         editor.get_by_label("Headline").fill(headline)
-    editor.get_by_label("Text").fill(text)
+        text.click()
+    editor.keyboard.type(body)
     editor.get_by_role("button", name="Save", exact=True).click()
     expect(editor.locator(".messagelist")).to_contain_text("Update posted")
-    expect(editor.get_by_label("Text")).to_have_value("")  # an empty form, for the same story
+    expect(text).to_have_text("")  # an empty form, for the same story
     expect(editor.get_by_label("Story:")).to_have_value(str(article.pk))
 
 
@@ -50,7 +52,7 @@ def test_a_reader_further_down_is_offered_the_new_updates_and_keeps_their_place(
     reader.goto(live_page.get_absolute_url())
     oldest = reader.locator("[data-live-list] > [data-update]").last
     oldest.scroll_into_view_if_needed()
-    reader.mouse.wheel(0, 200)
+    reader.evaluate("window.scrollBy(0, 200)")  # at once (a wheel turn scrolls later, after `place` is read)
     place = oldest.bounding_box()["y"]
 
     post_update(site, editor_account, live_page, UPDATE)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from comments.models import Comment
-from tests.e2e import quality
+from tests.e2e import editing, quality
 
 pytestmark = pytest.mark.e2e
 
@@ -71,7 +71,7 @@ def test_editor_publishes_an_article_with_an_image_and_readers_see_it_first(site
     editor.get_by_label("Category").select_option(label="World News")
     editor.get_by_label("Standfirst").fill("The overnight crossing returns on Friday with a new, quieter ship.")
     editor.get_by_label("Credit line").fill("Tomas Lind")
-    editor.get_by_label("Body").fill("The ferry leaves at 22:15.\n\nTickets are on sale at the harbour office.")
+    editing.write(editor, "Body", "The ferry leaves at 22:15.", "Tickets are on sale at the harbour office.")
     # The lead image: the library's dialog, with a new upload in it.
     with editor.expect_popup() as opened:
         editor.get_by_role("link", name="Choose or upload a picture").click()
@@ -87,8 +87,8 @@ def test_editor_publishes_an_article_with_an_image_and_readers_see_it_first(site
     with dialog.expect_event("close"):
         dialog.get_by_role("button", name="Upload").click()
     expect(editor.locator("#id_lead_image")).not_to_have_value("")
-    expect(editor.locator("[data-picture-preview]")).to_contain_text("The white night ferry")
-    editor.locator(".picture-chooser").scroll_into_view_if_needed()
+    expect(editor.locator(".field-lead_image [data-picture-preview]")).to_contain_text("The white night ferry")
+    editor.locator(".field-lead_image .picture-chooser").scroll_into_view_if_needed()
     editor.screenshot(path=str(quality.ARTIFACTS / "article-form-lead-image.png"))
     editor.get_by_label("Status").select_option(label="Published")
     editor.get_by_label("Pinned lead story").check()
