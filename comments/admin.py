@@ -19,6 +19,7 @@ from newsportal.params import positive_int
 
 from . import services, workspace
 from .models import BlockedTerm, Comment, Commenter, ModerationLog, OutgoingEmail, Report
+from .moderation import GIVEN_REASONS
 
 Status = Comment.Status
 
@@ -58,10 +59,10 @@ class ReasonFilter(admin.SimpleListFilter):
     parameter_name = "held"
 
     def lookups(self, request, model_admin):
-        return Comment.Reason.choices
+        return [(reason.value, reason.label) for reason in GIVEN_REASONS]
 
     def queryset(self, request, queryset):
-        if self.value() in Comment.Reason.values:
+        if self.value() in Comment.Reason.values:  # an old reason too, from a saved link
             return queryset.filter(held_reasons__contains=self.value())
         return queryset
 

@@ -23,6 +23,7 @@ cache before anything is stored, so simultaneous requests cannot slip past them.
 import hashlib
 import hmac
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
@@ -279,12 +280,6 @@ def email_blocked(submission):
     return BlockedTerm.objects.active().filter(kind=BlockedTerm.Kind.EMAIL, value=email).exists()
 
 
-SPAM_RULES = [
-    (Reason.HONEYPOT, honeypot_filled),
-    (Reason.BLOCKED_EMAIL, email_blocked),
-]
-
-
 # --- Holds -----------------------------------------------------------------------------------------
 
 
@@ -325,14 +320,38 @@ def first_time_commenter(submission):
     return not (submission.verified and submission.standing.approved)
 
 
-HOLD_RULES = [
-    (Reason.BLOCKED_IP, ip_blocked),
-    (Reason.LINKS, too_many_links),
-    (Reason.BLOCKED_WORD, contains_blocked_word),
-    (Reason.ALWAYS_HELD, always_held),
-    (Reason.UNVERIFIED, unverified_known_address),
-    (Reason.FIRST_TIME, first_time_commenter),
-]
+# --- The registry: each rule once -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One moderation rule: the reason it records on a comment, whether it files the comment as spam (else it holds
+    it for a person), and its check of a submission. The workspace, the admin's filter and the cards read these."""
+
+    reason: Reason
+    files_as_spam: bool
+    check: Callable
+
+
+RULES = (
+    Rule(Reason.HONEYPOT, True, honeypot_filled),
+    Rule(Reason.BLOCKED_EMAIL, True, email_blocked),
+    Rule(Reason.BLOCKED_IP, False, ip_blocked),
+    Rule(Reason.LINKS, False, too_many_links),
+    Rule(Reason.BLOCKED_WORD, False, contains_blocked_word),
+    Rule(Reason.ALWAYS_HELD, False, always_held),
+    Rule(Reason.UNVERIFIED, False, unverified_known_address),
+    Rule(Reason.FIRST_TIME, False, first_time_commenter),
+)
+# Every reason a comment can wait for a person: readers' reports, each holding rule, and the article's own
+# pre-moderation (what holds a comment no rule held).
+QUEUE_REASONS = (
+    Reason.REPORTED,
+    *(rule.reason for rule in RULES if not rule.files_as_spam),
+    Reason.PRE_MODERATION,
+)
+# Every reason a comment can carry today, in the order moderators read them.
+GIVEN_REASONS = (*QUEUE_REASONS, *(rule.reason for rule in RULES if rule.files_as_spam))
 
 
 def trusted_skip_queue(submission):
@@ -359,10 +378,10 @@ def classify(submission):
         give_back_allowance(submission)
         raise Refused(_("You have already posted this exact comment on this article."), Refused.SAME_TEXT)
 
-    spam = [code for code, rule in SPAM_RULES if rule(submission)]
+    spam = [rule.reason for rule in RULES if rule.files_as_spam and rule.check(submission)]
     if spam:
         return Comment.Status.SPAM, spam
-    held = [code for code, rule in HOLD_RULES if rule(submission)]
+    held = [rule.reason for rule in RULES if not rule.files_as_spam and rule.check(submission)]
     if held:
         return Comment.Status.PENDING, held
     if trusted_skip_queue(submission) or uses_post_moderation(submission.article):

@@ -34,18 +34,10 @@ from newsportal.params import positive_int
 
 from . import moderation, services
 from .models import Comment, Commenter, Report
+from .moderation import QUEUE_REASONS
 
 Status = Comment.Status
 Reason = Comment.Reason
-# The reasons a comment waits for a person (the others file it as spam, or refuse it).
-QUEUE_REASONS = (
-    Reason.REPORTED,
-    Reason.BLOCKED_IP,
-    Reason.BLOCKED_WORD,
-    Reason.LINKS,
-    Reason.FIRST_TIME,
-    Reason.PRE_MODERATION,
-)
 CARDS_PER_BATCH = 20
 BUSIEST_ARTICLES = 12
 # What each key or button decides, and how the result reads on the card.

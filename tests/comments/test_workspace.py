@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from comments import moderation
 from comments.models import BlockedTerm, Comment, ModerationLog
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 from tests.html import select, text_of
@@ -102,6 +103,21 @@ def test_views_per_article_busiest_first_and_per_reason_with_counts(moderating):
     assert len(cards(by_article)) == 1
     by_reason = moderating.get(WORKSPACE, {"reason": "first-time"}).content.decode()
     assert len(cards(by_reason)) == 3
+
+
+HOLDING = [rule.reason for rule in moderation.RULES if not rule.files_as_spam] + [Comment.Reason.PRE_MODERATION]
+
+
+@pytest.mark.parametrize("reason", HOLDING, ids=str)
+def test_every_reason_the_rules_hold_a_comment_for_has_its_view_and_count(moderating, article, reason):
+    """The rules that classify a comment are the registry the workspace reads: none can hold a comment out of view."""
+    other = "links" if reason != "links" else "first-time"
+    CommentFactory(article=article, status=Comment.Status.PENDING, held_reasons=f"{reason} ")
+    CommentFactory(article=article, status=Comment.Status.PENDING, held_reasons=other)
+    html = moderating.get(WORKSPACE).content.decode()
+    assert f"{reason.label} 1" in text_of(select(html, ".workspace__views")[0])
+    only = moderating.get(WORKSPACE, {"reason": reason.value}).content.decode()
+    assert len(cards(only)) == 1  # that comment alone, not the whole queue
 
 
 @pytest.mark.parametrize("value", ["²", "①", "-1", "0", "99999999999999999999", "1e3", ""])
