@@ -1,6 +1,7 @@
 """The rules that decide what happens to a new reader comment.
 
-Each rule is a small function of a `Submission`. `classify()` applies them in this order:
+Each rule is a small function of a `Submission`. `admit()` applies the refusals, then `classify()` the rest
+(the registry `RULES` holds the spam and hold rules once, with their reasons):
 
 1. refusals: the comment is not stored and the reader is told why (`Refused`, with a reason the view turns into
    an HTTP status): a form that cannot be trusted yet (expired, sent back too fast, for another article), the
@@ -366,8 +367,10 @@ def trusted_skip_queue(submission):
 # --- The decision ----------------------------------------------------------------------------------
 
 
-def classify(submission):
-    """Return the `(status, reason codes)` a new comment gets, or raise `Refused` (then nothing is counted)."""
+def admit(submission):
+    """Let a comment in, or raise `Refused` (then nothing is counted): the form's token and timing, the reader's
+    allowance, the same text twice. This is where the claims in the shared cache are taken; `release()` gives
+    them back when the comment is not stored after all."""
     check_form(submission)
     if not claim_allowance(submission):
         raise Refused(
@@ -378,6 +381,18 @@ def classify(submission):
         give_back_allowance(submission)
         raise Refused(_("You have already posted this exact comment on this article."), Refused.SAME_TEXT)
 
+
+def release(submission):
+    """Give back what `admit()` claimed for a comment that was not stored (its insert failed)."""
+    give_back_allowance(submission)
+    try:
+        cache.delete_many(same_text_keys(submission))
+    except Exception:  # noqa: BLE001 - the claims expire on their own
+        logger.info("A claimed text could not be released", exc_info=True)
+
+
+def classify(submission):
+    """Return the `(status, reason codes)` an admitted comment gets from the rules. Reads only; claims nothing."""
     spam = [rule.reason for rule in RULES if rule.files_as_spam and rule.check(submission)]
     if spam:
         return Comment.Status.SPAM, spam

@@ -1,7 +1,7 @@
 """Writes with side effects: submitting, moderating, reporting and blocking. Views and admin actions call these.
 
 Every change of what readers see of a discussion tells the page cache (`pagecache.discussion_changed`), and every
-moderation decision is one `ModerationLog` row, written by `_change_status` or `_log`.
+change of a comment's moderation state goes through `_transition` (one `ModerationLog` row each).
 """
 
 from dataclasses import dataclass
@@ -27,8 +27,19 @@ ACTION_FOR = {Status.APPROVED: Action.APPROVE, Status.REJECTED: Action.REJECT, S
 
 
 def comment_submit(*, submission: moderation.Submission) -> Comment:
-    """Store a reader's comment with the status the moderation rules give it; raise `moderation.Refused`."""
-    status, reasons = moderation.classify(submission)
+    """Store a reader's comment with the status the moderation rules give it; raise `moderation.Refused`.
+
+    What admission claimed (the reader's allowance, the text) is given back if the comment is not stored.
+    """
+    moderation.admit(submission)
+    try:
+        return _store(submission, *moderation.classify(submission))
+    except BaseException:
+        moderation.release(submission)
+        raise
+
+
+def _store(submission, status, reasons) -> Comment:
     with transaction.atomic():
         comment = Comment.objects.create(
             article=submission.article,
@@ -63,31 +74,47 @@ def _log(comment, *, moderator, action, from_status, to_status, note="", at=None
     )
 
 
-def _change_status(changing, *, moderator, status, action, note="", moderated=None) -> None:
-    """Give locked comments a new status with one log row each, and refresh the pages that show them.
+# `decided=KEEP`: the change is not a person's decision (readers' reports, an edit), so the comment's last decision
+# (who and when, from which reports are counted again) stays as it was.
+KEEP = object()
 
-    `moderated`: the (moderator, time) to record as the comment's last decision; by default this one.
+
+def _transition(changing, *, moderator, action, status=None, note="", decided=None, changes=None) -> None:
+    """The one way a comment's moderation state changes: one log row each, the new status (None: the same) and
+    `changes` written, the last decision recorded, the pages that show them refreshed, authors told.
+
+    `changing`: comments the caller locked (`select_for_update`) in the transaction this runs in.
+    `decided`: the (moderator, time) to record as the last decision; by default this one; `KEEP` keeps it.
     """
     now = timezone.now()
-    moderated_by, moderated_at = moderated or (moderator, now)
-    ModerationLog.objects.bulk_create(
-        _log(
-            comment, moderator=moderator, action=action, from_status=comment.status, to_status=status, note=note, at=now
+    fields = dict(changes or {})
+    if status is not None:
+        fields["status"] = status
+    if decided is not KEEP:
+        fields["moderated_by"], fields["moderated_at"] = decided or (moderator, now)
+    with transaction.atomic():
+        ModerationLog.objects.bulk_create(
+            _log(
+                comment,
+                moderator=moderator,
+                action=action,
+                from_status=comment.status,
+                to_status=status or comment.status,
+                note=note,
+                at=now,
+            )
+            for comment in changing
         )
-        for comment in changing
-    )
-    Comment.objects.filter(pk__in=[comment.pk for comment in changing]).update(
-        status=status, moderated_by=moderated_by, moderated_at=moderated_at
-    )
-    # Readers see only published comments: a change that does not start or end there changes no page.
-    shown = {comment.article_id for comment in changing if Status.APPROVED in (comment.status, status)}
-    if shown:
-        pagecache.discussion_changed(*Article.objects.filter(pk__in=shown).values_list("slug", flat=True))
-    newly_published = [comment.pk for comment in changing if status == Status.APPROVED != comment.status]
-    if newly_published:
-        notifications.published(
-            Comment.objects.filter(pk__in=newly_published).select_related("article__category", "parent")
-        )
+        Comment.objects.filter(pk__in=[comment.pk for comment in changing]).update(**fields)
+        # Readers see only published comments: a change that does not start or end there changes no page.
+        shown = {comment.article_id for comment in changing if Status.APPROVED in (comment.status, status)}
+        if shown:
+            pagecache.discussion_changed(*Article.objects.filter(pk__in=shown).values_list("slug", flat=True))
+        newly_published = [comment.pk for comment in changing if status == Status.APPROVED != comment.status]
+        if newly_published:
+            notifications.published(
+                Comment.objects.filter(pk__in=newly_published).select_related("article__category", "parent")
+            )
 
 
 def comments_moderate(
@@ -98,7 +125,7 @@ def comments_moderate(
     with transaction.atomic():
         locked = Comment.objects.filter(pk__in=ids).exclude(status=status).select_for_update()
         changing = list(locked.only("pk", "status", "article_id"))
-        _change_status(changing, moderator=moderator, status=status, action=action, note=note)
+        _transition(changing, moderator=moderator, status=status, action=action, note=note)
     return len(changing)
 
 
@@ -120,7 +147,7 @@ def comment_decide(*, comment_id: int, moderator: AbstractBaseUser, status: str,
         comment = Comment.objects.select_for_update().get(pk=comment_id)
         if comment.decision_version != seen:
             return Decision(comment, applied=False, earlier=comment.decisions.select_related("moderator").first())
-        _change_status([comment], moderator=moderator, status=status, action=ACTION_FOR[status])
+        _transition([comment], moderator=moderator, status=status, action=ACTION_FOR[status])
     comment.refresh_from_db()
     return Decision(comment, applied=True)
 
@@ -139,13 +166,13 @@ def comment_undo(*, comment_id: int, moderator: AbstractBaseUser) -> Decision:
         ):
             return Decision(comment, applied=False, earlier=last)
         before = history[1] if len(history) > 1 else None
-        _change_status(
+        _transition(
             [comment],
             moderator=moderator,
             status=last.from_status,
             action=Action.UNDO,
             note=f"took back “{last.get_action_display()}”",
-            moderated=(before.moderator, before.created_at) if before else (None, None),
+            decided=(before.moderator, before.created_at) if before else (None, None),
         )
     comment.refresh_from_db()
     return Decision(comment, applied=True)
@@ -212,11 +239,15 @@ def comment_edit(*, comment: Comment, moderator: AbstractBaseUser, body: str, is
     if not changes:
         return
     with transaction.atomic():
-        comment.save(update_fields=["body", "body_html", "edited_at", "is_pick"])
-        if comment.status == Status.APPROVED:
-            pagecache.discussion_changed(comment.article)
-        status = comment.status
-        _log(comment, moderator=moderator, action=Action.EDIT, from_status=status, to_status=status).save()
+        locked = Comment.objects.select_for_update().only("pk", "status", "article_id").get(pk=comment.pk)
+        _transition(
+            [locked],
+            moderator=moderator,
+            action=Action.EDIT,
+            note="; ".join(changes),
+            decided=KEEP,
+            changes={field: getattr(comment, field) for field in ("body", "body_html", "edited_at", "is_pick")},
+        )
 
 
 def comment_report(*, comment: Comment, reason: str, reporter_key: str, network_key: str = "", weight: int = 1) -> bool:
@@ -243,20 +274,16 @@ def comment_report(*, comment: Comment, reason: str, reporter_key: str, network_
     report_count = len(reports)
     if comment.status == Status.APPROVED and moderation.reports_hide_comment(reports):
         with transaction.atomic():
-            hidden = Comment.objects.filter(pk=comment.pk, status=Status.APPROVED).update(
-                status=Status.PENDING, held_reasons=Comment.Reason.REPORTED.value
+            still_shown = Comment.objects.select_for_update().filter(pk=comment.pk, status=Status.APPROVED)
+            _transition(
+                list(still_shown.only("pk", "status", "article_id")),
+                moderator=None,
+                action=Action.HIDDEN_BY_REPORTS,
+                status=Status.PENDING,
+                note=f"{report_count} reader reports",
+                decided=KEEP,
+                changes={"held_reasons": Comment.Reason.REPORTED.value},
             )
-            if hidden:
-                pagecache.discussion_changed(comment.article)
-                note = f"{report_count} reader reports"
-                _log(
-                    comment,
-                    moderator=None,
-                    action=Action.HIDDEN_BY_REPORTS,
-                    from_status=Status.APPROVED,
-                    to_status=Status.PENDING,
-                    note=note,
-                ).save()
     return True
 
 

@@ -3,9 +3,10 @@
 from datetime import timedelta
 
 import pytest
+from django.db import DatabaseError
 from django.utils import timezone
 
-from comments import moderation
+from comments import moderation, services
 from comments.models import BlockedTerm, Comment
 from comments.moderation import Submission
 from tests.comments.conftest import comment_data
@@ -95,7 +96,7 @@ def test_filled_honeypot_is_spam(article):
 )
 def test_a_form_that_cannot_be_trusted_yet_is_sent_back_not_filed_as_spam(article, age, message, new_form):
     with pytest.raises(moderation.Refused) as refusal:
-        moderation.classify(submission(article, form_age_seconds=age))
+        moderation.admit(submission(article, form_age_seconds=age))
     assert refusal.value.reason == moderation.Refused.FORM and message in str(refusal.value.message)
     assert refusal.value.new_form is new_form
     assert "send it again" in str(refusal.value.message)
@@ -133,6 +134,21 @@ def test_rate_limit_counts_per_reader(article, settings):
     assert moderation.claim_allowance(submission(article, ip_address="198.51.100.8"))
 
 
+def test_a_comment_whose_insert_fails_gives_back_its_allowance_and_its_text(article, settings, monkeypatch):
+    settings.COMMENTS_RATE_LIMIT = 1
+    sub = submission(article, body="Lost on the way in")
+
+    def failing_store(*args):
+        raise DatabaseError("the disk is full")
+
+    monkeypatch.setattr(services, "_store", failing_store)
+    with pytest.raises(DatabaseError):
+        services.comment_submit(submission=sub)
+    monkeypatch.undo()
+    comment = services.comment_submit(submission=sub)  # the same reader, the same words, a moment later
+    assert comment.pk and comment.body == "Lost on the way in"
+
+
 def test_repeated_text_on_same_article_is_refused(article):
     CommentFactory(article=article, author_email="ada@example.com", body="Same words")
     assert moderation.repeats_own_text(submission(article, body="Same words"))
@@ -161,12 +177,12 @@ def test_site_wide_post_moderation(article, returning, settings):
 
 def test_the_same_text_twice_is_refused_even_before_the_first_is_stored(article, returning):
     """The claim on a text is taken before anything is stored, so two simultaneous copies cannot both pass."""
-    moderation.classify(submission(article, body="Said once"))
+    moderation.admit(submission(article, body="Said once"))
     with pytest.raises(moderation.Refused) as refusal:
-        moderation.classify(submission(article, body="Said once"))
+        moderation.admit(submission(article, body="Said once"))
     assert refusal.value.reason == moderation.Refused.SAME_TEXT
     from_elsewhere = submission(article, body="Said once", email="other@example.com", ip_address="198.51.100.50")
-    assert moderation.classify(from_elsewhere)[0] == "pending"
+    moderation.admit(from_elsewhere)  # another reader's words may be the same
 
 
 @pytest.mark.parametrize("mode", ["pre", "post"])
