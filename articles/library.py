@@ -21,6 +21,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_tasks import task
 
 from newsportal import pagecache
 from newsportal.roles import staff_name
@@ -143,10 +144,14 @@ def remove_after_commit(storage, names):
 # --- Processing, by the background worker ----------------------------------------------------------------------
 
 
+@task()
+def process_image(image_id: int) -> None:
+    """Decode a new picture of the media library and cut its renditions (the worker runs this)."""
+    process(image_id)
+
+
 def process_later(image_id):
     """Ask the worker to process a picture; if the queue is away, the worker's sweep (`sweep`) will."""
-    from .tasks import process_image
-
     try:
         process_image.enqueue(image_id)
     except Exception:  # noqa: BLE001 - the picture stays pending; the sweep hands it on

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import timezone
+from django_tasks import task
 
 from newsportal import outages, pagecache
 
@@ -64,12 +65,16 @@ def _ask_for_flush(window: int) -> None:
     """Ask the worker, once per window, to write down the window before this one."""
     if not cache.add(f"reads-flushed:{window}", 1, timeout=COUNTER_SECONDS):
         return
-    from .tasks import flush_read_window
-
     try:
         flush_read_window.enqueue(window)
     except Exception:  # noqa: BLE001 - `manage.py flush_reads` writes it down later
         logger.warning("Could not queue the read counts of window %s", window, exc_info=True)
+
+
+@task()
+def flush_read_window(window: int) -> None:
+    """Write one finished window of read counts to the database (the worker runs this)."""
+    flush(window)
 
 
 def flush(*windows: int) -> int:

@@ -174,13 +174,11 @@ def unindex_article(pk) -> None:
             cursor.execute(_FTS_DELETE, [pk])
 
 
-def rebuild_index() -> None:
-    """Fill the SQLite search index afresh from every article (after a bulk load or a restore)."""
+def rebuild_index(every_article) -> None:
+    """Fill the SQLite search index afresh from `every_article` (a queryset; after a bulk load or a restore)."""
     if not uses_fts():
         return
-    from .models import Article
-
-    articles = Article.objects.only("pk", "title", "standfirst", "body_html").iterator(chunk_size=500)
+    articles = every_article.only("pk", "title", "standfirst", "body_html").iterator(chunk_size=500)
     with connection.cursor() as cursor:
         cursor.execute(_FTS_CLEAR)
         cursor.executemany(_FTS_INSERT, [_row(article) for article in articles])

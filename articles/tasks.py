@@ -1,19 +1,9 @@
-"""Background work of the articles app (run by `manage.py worker`)."""
+"""Background work of the articles app (run by `manage.py worker`), defined beside the work it does.
 
-from django_tasks import task
+Tasks queued before they moved there are stored under these names, so the names stay.
+"""
 
+from .library import process_image
+from .popularity import flush_read_window
 
-@task()
-def flush_read_window(window: int) -> None:
-    """Write one finished window of read counts to the database (see articles/popularity.py)."""
-    from .popularity import flush
-
-    flush(window)
-
-
-@task()
-def process_image(image_id: int) -> None:
-    """Decode a new picture of the media library and cut its renditions (see articles/library.py)."""
-    from .library import process
-
-    process(image_id)
+__all__ = ["flush_read_window", "process_image"]

@@ -1,6 +1,5 @@
 """The comments in the admin: the moderation workspace (comments/workspace.py) and the list for search and audit."""
 
-from collections import Counter
 from functools import partial
 
 from django.contrib import admin, messages
@@ -17,7 +16,7 @@ from django.utils.translation import ngettext
 from articles.models import Article
 from newsportal.params import positive_int
 
-from . import services, workspace
+from . import selectors, services, workspace
 from .models import BlockedTerm, Comment, Commenter, ModerationLog, OutgoingEmail, Report
 from .moderation import GIVEN_REASONS
 
@@ -114,25 +113,12 @@ class QueueChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
         rows = list(self.result_list)
-        history = Counter()
-        for row in (
-            Comment.objects.filter(author_email__in={row.author_email for row in rows})
-            .filter(status__in=[Status.APPROVED, Status.REJECTED])
-            .values("author_email", "status")
-            .annotate(n=Count("pk"))
-            .order_by()
-        ):
-            history[row["author_email"], row["status"]] = row["n"]
-        reports = dict(
-            Report.objects.filter(comment__in=rows)
-            .values("comment")
-            .annotate(n=Count("pk"))
-            .values_list("comment", "n")
-        )
+        history = selectors.author_records(row.author_email for row in rows)
+        reports = selectors.report_counts(rows)
         for row in rows:
-            row.reports_n = reports.get(row.pk, 0)
-            row.approved_n = history[row.author_email, Status.APPROVED]
-            row.rejected_n = history[row.author_email, Status.REJECTED]
+            row.reports_n = sum(reports.get(row.pk, {}).values())
+            record = history.get(row.author_email, selectors.AuthorRecord())
+            row.approved_n, row.rejected_n = record.approved, record.rejected
         self.result_list = rows
 
 

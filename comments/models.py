@@ -54,7 +54,7 @@ class CommentQuerySet(models.QuerySet):
     def threads_of(self, article):
         """Return an article's published top-level comments (the ones a reader may answer) in reading order."""
         return self.filter(article=article, status=Comment.Status.APPROVED, parent__isnull=True).order_by(
-            "-is_pick", "created_at", "pk"
+            *SECTION_ORDERS["picks"]
         )
 
     def replies(self):
@@ -73,16 +73,16 @@ class CommentQuerySet(models.QuerySet):
         its number above `pages` (the comment section answers it with a 404).
         """
         threads_with_counts = (
-            Comment.objects.threads_of(article)
+            self.threads_of(article)
             .order_by(*SECTION_ORDERS[order])
-            .annotate(thread_count=_counted(Comment.objects.threads_of(article)))
-            .annotate(reply_count=_counted(Comment.objects.replies_of(article)))
+            .annotate(thread_count=_counted(self.threads_of(article)))
+            .annotate(reply_count=_counted(self.replies_of(article)))
             .only(*SECTION_FIELDS)
         )
         threads = list(threads_with_counts[(page - 1) * size : page * size])
         replies = {}
         if threads:
-            answers = Comment.objects.replies().filter(parent__in=threads).order_by("created_at", "pk")
+            answers = self.replies().filter(parent__in=threads).order_by("created_at", "pk")
             for reply in answers.only(*SECTION_FIELDS, "parent_id"):
                 replies.setdefault(reply.parent_id, []).append(reply)
         for thread in threads:

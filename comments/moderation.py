@@ -31,14 +31,14 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from newsportal import outages
 
-from . import matching
+from . import matching, selectors
 from .models import BlockedTerm, Comment, Commenter
 
 logger = logging.getLogger(__name__)
@@ -89,34 +89,22 @@ class Standing:
         )
 
 
-def standings(emails, *, verified=False):
-    """Return the standing of each address (as sent with `verified`), in two queries whatever their number."""
-    since = timezone.now() - timedelta(days=settings.COMMENTS_TRUST_CLEAN_DAYS)
-    proven = Q(verified=True)
-    refused = Q(status__in=[Comment.Status.REJECTED, Comment.Status.SPAM]) & (
-        Q(moderated_at__gte=since) | Q(moderated_at__isnull=True, created_at__gte=since)
-    )
-    history = {
-        row["author_email"]: row
-        for row in Comment.objects.filter(author_email__in=emails)
-        .values("author_email")
-        .annotate(
-            known=Count("pk"),
-            approved=Count("pk", filter=proven & Q(status=Comment.Status.APPROVED)),
-            refused=Count("pk", filter=proven & refused),
-        )
-        .order_by()
-    }
+def standings(emails, *, verified=False, records=None):
+    """Return the standing of each address (as sent with `verified`), in two queries whatever their number.
+
+    `records`: the addresses' `selectors.author_records`, when the caller has read them already.
+    """
+    records = selectors.author_records(emails) if records is None else records
     trust = dict(Commenter.objects.filter(email__in=emails).values_list("email", "trust"))
     return {
         email: Standing(
-            known=bool(history.get(email, {}).get("known")),
+            known=record.comments > 0,
             verified=verified,
             trust=trust.get(email) or Commenter.Trust.BY_THE_RULES,
-            approved=history.get(email, {}).get("approved", 0),
-            recently_refused=bool(history.get(email, {}).get("refused")),
+            approved=record.proven_approved,
+            recently_refused=record.proven_refused_lately > 0,
         )
-        for email in emails
+        for email, record in records.items()
     }
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Q
+from django.db.models import Count
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -32,7 +32,7 @@ from django.views.decorators.http import require_POST
 from articles.models import Article
 from newsportal.params import positive_int
 
-from . import moderation, services
+from . import moderation, selectors, services
 from .models import Comment, Commenter, Report
 from .moderation import QUEUE_REASONS
 
@@ -121,7 +121,7 @@ class Card:
     comment: Comment
     text: SafeString
     reports: list[tuple[str, int]] = field(default_factory=list)
-    history: dict = field(default_factory=dict)
+    history: selectors.AuthorRecord = field(default_factory=selectors.AuthorRecord)
     standing: moderation.Standing | None = None
     address_verified: bool = False
 
@@ -144,24 +144,14 @@ def highlighted(text, words, links):
 
 def cards_for(comments):
     """Return the cards of some comments, with their reports and their authors' history in two more queries."""
-    reports = {}
-    for row in Report.objects.filter(comment__in=comments).values("comment", "reason").annotate(n=Count("pk")):
-        reports.setdefault(row["comment"], []).append((Report.Reason(row["reason"]).label, row["n"]))
-    history = {
-        row["author_email"]: row
-        for row in Comment.objects.filter(author_email__in={comment.author_email for comment in comments})
-        .values("author_email")
-        .annotate(
-            approved=Count("pk", filter=Q(status=Status.APPROVED)),
-            rejected=Count("pk", filter=Q(status=Status.REJECTED)),
-            spam=Count("pk", filter=Q(status=Status.SPAM)),
-            first_seen=Min("created_at"),
-        )
-        .order_by()
+    reports = {
+        pk: [(Report.Reason(reason).label, n) for reason, n in by_reason.items()]
+        for pk, by_reason in selectors.report_counts(comments).items()
     }
+    history = selectors.author_records(comment.author_email for comment in comments)
     emails = sorted({comment.author_email for comment in comments})
     # An author's standing as it would be for a comment they proved (what "trusted" means for them).
-    standing = moderation.standings(emails, verified=True)
+    standing = moderation.standings(emails, verified=True, records=history)
     verified = set(
         Commenter.objects.filter(email__in=emails, verified_at__isnull=False).values_list("email", flat=True)
     )
@@ -174,7 +164,7 @@ def cards_for(comments):
                 comment=comment,
                 text=highlighted(comment.body, word_spans, link_spans),
                 reports=reports.get(comment.pk, []),
-                history=history.get(comment.author_email, {}),
+                history=history.get(comment.author_email, selectors.AuthorRecord()),
                 standing=standing.get(comment.author_email),
                 address_verified=comment.author_email in verified,
             )

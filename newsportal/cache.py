@@ -5,8 +5,8 @@ a millisecond of CPU, as much as the rest of a page-cache hit. `RedisCache` keep
 pool instead (redis-py clients are safe to share between threads).
 
 The database cache: without `REDIS_URL` every process of the site (gunicorn workers, management commands, a
-second node on the same database) must still see the same cached pages and count the same rate limits (DESIGN.md
-principle 7); a per-process local-memory cache cannot. Django's `DatabaseCache` is shared, but its `incr` reads
+second node on the same database) must still see the same cached pages and count the same rate limits; a
+per-process local-memory cache cannot. Django's `DatabaseCache` is shared, but its `incr` reads
 and then writes, so two processes counting at once lose a count. Here `incr` locks the row for the update
 instead (`SELECT … FOR UPDATE` on PostgreSQL; SQLite takes the database's write lock for the transaction, see
 settings).
@@ -75,3 +75,20 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedRedisClient
+
+    def clear(self):
+        """Remove this site's keys (its `KEY_PREFIX`), never the rest of a Redis database another user shares.
+
+        Django's own `clear()` empties the whole database (FLUSHDB).
+        """
+        client = self._cache.get_client(write=True)
+        pattern = self.key_func("*", self.key_prefix, "*")  # every version of every key under the prefix
+        batch = []
+        for key in client.scan_iter(match=pattern, count=1000):
+            batch.append(key)
+            if len(batch) == 1000:
+                client.delete(*batch)
+                batch.clear()
+        if batch:
+            client.delete(*batch)
+        return True

@@ -30,7 +30,3 @@ def up(service):
         error = _down.pop(service, None)
     if error is not None:
         logger.warning("%s is back", service.capitalize())
-
-
-def is_down(service):
-    return service in _down

@@ -1,4 +1,4 @@
-"""Whole-page cache for the pages that are the same for every anonymous reader (DESIGN.md principles 2 and 8).
+"""Whole-page cache for the pages that are the same for every anonymous reader.
 
 Views opt in with `@public_page`. The middleware sits early in the stack, so a hit skips sessions, CSRF,
 authentication and the view. Never cached: requests with a session cookie (logged-in staff), anything but

@@ -16,6 +16,9 @@ for _name in set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', _source)) - SERVIC
 os.environ["NEWSPORTAL_ENV_FILE"] = ""  # no .env: also for the commands and servers the tests start
 os.environ["SECRET_KEY"] = "tests-only-secret-key-not-used-anywhere-else"
 os.environ["SITE_URL"] = "http://testserver"
+# Cache keys of this test process only: two runs of the suite (or two workers of one) on the same Redis never
+# meet, and clearing the cache between tests removes these keys alone (newsportal.cache.RedisCache.clear).
+os.environ["CACHE_KEY_PREFIX"] = f"tests-{os.getpid()}"
 
 from newsportal.settings import *  # noqa: E402, F403
 

@@ -47,3 +47,14 @@ def test_orders_are_cached_apart(settings, discussion):
     assert [reader.get(url, {"sort": "newest"})["X-Cache"], reader.get(url)["X-Cache"]] == ["MISS", "MISS"]
     assert [reader.get(url, {"sort": "newest"})["X-Cache"], reader.get(url)["X-Cache"]] == ["HIT", "HIT"]
     assert shown(reader, discussion, sort="newest")[0] == "Newest words"
+
+
+def test_a_filtered_section_keeps_its_filter(article):
+    """`section_page` reads from the queryset it is called on: a filter before it is not dropped."""
+    from comments.models import Comment
+
+    CommentFactory(article=article, status=Comment.Status.APPROVED, is_pick=True, body="Picked")
+    CommentFactory(article=article, status=Comment.Status.APPROVED, body="Not picked")
+    page = Comment.objects.filter(is_pick=True).section_page(article, page=1, size=10)
+    assert [thread.body for thread in page.threads] == ["Picked"] and page.total == 1
+    assert Comment.objects.section_page(article, page=1, size=10).total == 2

@@ -1,7 +1,11 @@
 """Page-quality checks shared by the browser tests: accessibility (axe-core), valid HTML (vnu), phone layout."""
 
+import atexit
 import json
+import socket
 import subprocess
+import time
+import urllib.request
 
 from tests.e2e.tools import ARTIFACTS, AXE_JS, VNU_JAR
 
@@ -27,22 +31,59 @@ def axe_violations(page, *, worst_allowed):
     return lines
 
 
-def html_errors(html):
-    """Return the Nu Html Checker's errors for a document, one readable line each.
+class _Checker:
+    """The Nu Html Checker as a local HTTP service, started once per test process (a JVM per page cost seconds of
+    CPU each). Documents go in as the request body: the checker refuses to fetch localhost URLs itself."""
 
-    The HTML goes in on stdin: the checker refuses to fetch localhost URLs itself.
-    """
-    result = subprocess.run(
-        ["java", "-jar", str(VNU_JAR), "--format", "json", "--stdout", "-"],
-        input=html.encode(),
-        capture_output=True,
-        timeout=120,
-        check=False,
+    process = None
+    port = None
+
+    @classmethod
+    def url(cls):
+        if cls.process is None or cls.process.poll() is not None:
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                cls.port = probe.getsockname()[1]
+            cls.process = subprocess.Popen(
+                [
+                    "java",
+                    "-Dnu.validator.servlet.bind-address=127.0.0.1",
+                    "-cp",
+                    str(VNU_JAR),
+                    "nu.validator.servlet.Main",
+                    str(cls.port),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            atexit.register(cls.process.terminate)
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline and _check(cls.address(), "<!doctype html><title>up?</title>") is None:
+                time.sleep(0.3)
+        return cls.address()
+
+    @classmethod
+    def address(cls):
+        return f"http://127.0.0.1:{cls.port}/?out=json"
+
+
+def _check(url, html):
+    """Return the checker's messages for a document, or None when it does not answer."""
+    request = urllib.request.Request(  # noqa: S310 - our own checker, http on loopback
+        url, data=html.encode(), headers={"Content-Type": "text/html; charset=utf-8"}, method="POST"
     )
     try:
-        messages = json.loads(result.stdout)["messages"]
-    except (ValueError, KeyError):
-        return [f"the checker did not answer (exit {result.returncode}): {result.stderr.decode()[-500:]}"]
+        with urllib.request.urlopen(request, timeout=120) as answer:  # noqa: S310 - our own checker on loopback
+            return json.loads(answer.read())["messages"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def html_errors(html):
+    """Return the Nu Html Checker's errors for a document, one readable line each."""
+    messages = _check(_Checker.url(), html)
+    if messages is None:
+        return ["the Nu Html Checker did not answer"]
     return [
         f"line {message.get('lastLine', '?')}: {message['message']} «{(message.get('extract') or '').strip()}»"
         for message in messages

@@ -86,7 +86,8 @@ class Command(BaseCommand):
                 )
             article_ids += [article.pk for article in created]
         if article_ids:
-            search.rebuild_index()  # bulk_create passes by the services that keep SQLite's search index
+            # bulk_create passes by the services that keep SQLite's search index
+            search.rebuild_index(Article.objects.all())
         self.stdout.write(f"{len(article_ids)} articles in {time.monotonic() - started:.0f} s")
 
         if not article_ids and comments:
