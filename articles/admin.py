@@ -45,9 +45,10 @@ class ThroughServices:
     """Admin saves and deletes go through the services, so the page cache hears of them (articles/services.py)."""
 
     save_service = delete_service = None  # a service taking the object as its one keyword argument
+    service_argument = None  # that argument's name; by default the model's name
 
     def _call(self, service, obj):
-        service(**{self.model._meta.model_name: obj})
+        service(**{self.service_argument or self.model._meta.model_name: obj})
 
     def save_model(self, request, obj, form, change):
         self._call(type(self).save_service, obj)
@@ -171,8 +172,9 @@ class VersionedAdmin:
 
 
 @admin.register(Article)
-class ArticleAdmin(ChoosesPictures, VersionedAdmin, SimpleHistoryAdmin):
+class ArticleAdmin(ChoosesPictures, VersionedAdmin, ThroughServices, SimpleHistoryAdmin):
     form = ArticleAdminForm
+    delete_service = services.article_delete  # saves go through `save_related` (article and inlines together)
     inlines = [BylineInline, CorrectionInline]
     list_display = ["title", "state", "credits", "category", "published", "editing", "preview_link"]
     list_filter = [StateFilter, "category", "published_at", "pinned_lead", "is_breaking", "authors"]
@@ -558,13 +560,6 @@ class ArticleAdmin(ChoosesPictures, VersionedAdmin, SimpleHistoryAdmin):
                 },
             )
 
-    def delete_model(self, request, obj):
-        services.article_delete(article=obj)
-
-    def delete_queryset(self, request, queryset):
-        for article in queryset:
-            services.article_delete(article=article)
-
     def revision_reason(self, form, formsets, change):
         """Sum up an admin save for the revision list: which fields and inlines changed."""
         if not change:
@@ -746,13 +741,14 @@ class LiveUpdateForm(VersionedForm):
 
 
 @admin.register(LiveUpdate)
-class LiveUpdateAdmin(ChoosesPictures, VersionedAdmin, SimpleHistoryAdmin):
+class LiveUpdateAdmin(ChoosesPictures, VersionedAdmin, ThroughServices, SimpleHistoryAdmin):
     """The fast form of a live page: post, and the next empty form is ready for the same story.
 
     Withdrawing keeps the update (and its history) in the admin; editors have no right to delete one.
     """
 
     form = LiveUpdateForm
+    delete_service, service_argument = live.update_delete, "update"  # a superuser's delete refreshes the story
     list_display = ["published_at", "summary", "article", "is_key", "is_pinned", "shown"]
     list_filter = ["article", "is_key", "is_pinned", ("withdrawn_at", admin.EmptyFieldListFilter)]
     list_select_related = ["article"]

@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from newsportal.site import site_url
+
 from .models import Article, Category
 
 FEED_SIZE = 30
@@ -40,7 +42,24 @@ class NewsAtom(Atom1Feed):
             handler.endElement("author")
 
 
-class LatestArticlesFeed(Feed):
+class SiteFeed(Feed):
+    """A feed whose every address is on the site's address (`site_url`), never on the request's Host."""
+
+    def feed_url(self):
+        return site_url(self.path)
+
+    def get_feed(self, obj, request):
+        """Build the feed on a copy that knows the request's path (its own address).
+
+        One Feed instance serves every request in every thread, so the path must not be stored on it. Every link
+        is absolute already, so the framework's Host-based domain is never used.
+        """
+        feed = copy.copy(self)
+        feed.path = request.path
+        return super(SiteFeed, feed).get_feed(obj, request)
+
+
+class LatestArticlesFeed(SiteFeed):
     """The newest stories of the whole site."""
 
     feed_type = NewsRss
@@ -50,7 +69,7 @@ class LatestArticlesFeed(Feed):
         return f"{settings.SITE_NAME}: latest stories"
 
     def link(self):
-        return reverse("articles:home")
+        return site_url(reverse("articles:home"))
 
     def author_name(self):
         """Name the publisher as the feed's author: Atom needs one for stories that credit nobody."""
@@ -69,7 +88,7 @@ class LatestArticlesFeed(Feed):
         return article.standfirst
 
     def item_link(self, article):
-        return article.get_absolute_url()
+        return site_url(article.get_absolute_url())
 
     def item_pubdate(self, article):
         return article.published_at
@@ -82,20 +101,10 @@ class LatestArticlesFeed(Feed):
 
     def item_extra_kwargs(self, article):
         """Credit every author by name (with their page), or the credit line of a story without named authors."""
-        page = self.request.build_absolute_uri
-        authors = [(author.name, page(author.get_absolute_url())) for author in article.credited_authors]
+        authors = [(author.name, site_url(author.get_absolute_url())) for author in article.credited_authors]
         if not authors and article.credit_line:
             authors = [(article.credit_line, "")]
         return {"authors": authors}
-
-    def get_feed(self, obj, request):
-        """Build the feed on a copy that knows the request (for absolute author links).
-
-        One Feed instance serves every request in every thread, so the request must not be stored on it.
-        """
-        feed = copy.copy(self)
-        feed.request = request
-        return super(LatestArticlesFeed, feed).get_feed(obj, request)
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
@@ -113,7 +122,7 @@ class CategoryFeed(LatestArticlesFeed):
         return f"{settings.SITE_NAME}: {category.name}"
 
     def link(self, category):
-        return category.get_absolute_url()
+        return site_url(category.get_absolute_url())
 
     def description(self, category):
         return category.description or f"The latest stories in {category.name}, newest first."
@@ -129,7 +138,7 @@ class CategoryAtomFeed(CategoryFeed):
         return self.description(category)
 
 
-class LiveUpdatesFeed(Feed):
+class LiveUpdatesFeed(SiteFeed):
     """The updates of one live page, newest first: for readers who follow a breaking story in a feed reader."""
 
     feed_type = Rss201rev2Feed
@@ -141,7 +150,7 @@ class LiveUpdatesFeed(Feed):
         return f"{settings.SITE_NAME} live: {article.title}"
 
     def link(self, article):
-        return article.get_absolute_url()
+        return site_url(article.get_absolute_url())
 
     def description(self, article):
         return article.standfirst or article.title
@@ -159,10 +168,10 @@ class LiveUpdatesFeed(Feed):
         return update.body_html
 
     def item_link(self, update):
-        return update.get_absolute_url()
+        return site_url(update.get_absolute_url())
 
     def item_guid(self, update):
-        return update.get_absolute_url()
+        return site_url(update.get_absolute_url())
 
     def item_pubdate(self, update):
         return update.published_at

@@ -41,6 +41,14 @@ def update_save(*, update: LiveUpdate, user=None) -> LiveUpdate:
     return update
 
 
+@transaction.atomic
+def update_delete(*, update: LiveUpdate) -> None:
+    """Delete an update for good (editors withdraw instead; only a superuser may delete): readers stop seeing it at
+    once and the story's "Updated" time follows."""
+    update.delete()
+    _story_changed(update)
+
+
 def update_withdraw(*, update: LiveUpdate) -> LiveUpdate:
     """Take an update off the page; it stays in the admin and its history."""
     return _set_withdrawn(update, timezone.now())

@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from newsportal.site import site_url
 from newsportal.templatetags.site import language_tag
 
 from .search import plain_text
@@ -49,7 +50,7 @@ def isotime(moment):
 
 
 def logo(request):
-    return {"url": request.build_absolute_uri(static(LOGO)), "width": LOGO_SIZE, "height": LOGO_SIZE, "alt": ""}
+    return {"url": site_url(static(LOGO)), "width": LOGO_SIZE, "height": LOGO_SIZE, "alt": ""}
 
 
 def card_image(request, article):
@@ -64,7 +65,7 @@ def image_data(request, image):
     widest = max(image.renditions, key=lambda rendition: rendition["width"])
     url = image.file.storage.url(widest["jpeg"])
     return {
-        "url": request.build_absolute_uri(url),
+        "url": site_url(url),
         "width": widest["width"],
         "height": widest["height"],
         "alt": image.alt_text,
@@ -76,7 +77,7 @@ def publisher(request):
     return {
         "@type": "Organization",
         "name": settings.SITE_NAME,
-        "url": request.build_absolute_uri(reverse("articles:home")),
+        "url": site_url(reverse("articles:home")),
         "logo": {"@type": "ImageObject", "url": image["url"], "width": image["width"], "height": image["height"]},
     }
 
@@ -84,7 +85,7 @@ def publisher(request):
 def authors(request, article):
     """Return every credited author as a Person with their page; a bare credit line names an organisation."""
     people = [
-        {"@type": "Person", "name": author.name, "url": request.build_absolute_uri(author.get_absolute_url())}
+        {"@type": "Person", "name": author.name, "url": site_url(author.get_absolute_url())}
         for author in article.credited_authors
     ]
     if not people and article.credit_line:
@@ -94,7 +95,7 @@ def authors(request, article):
 
 
 def news_article(request, article):
-    url = request.build_absolute_uri(article.get_absolute_url())
+    url = site_url(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -150,7 +151,7 @@ def breadcrumbs(request, *trail):
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
         "itemListElement": [
-            {"@type": "ListItem", "position": number, "name": name, "item": request.build_absolute_uri(path)}
+            {"@type": "ListItem", "position": number, "name": name, "item": site_url(path)}
             for number, (name, path) in enumerate(steps, start=1)
         ],
     }
@@ -158,12 +159,12 @@ def breadcrumbs(request, *trail):
 
 def website(request):
     """Return the WebSite with its SearchAction: how a search engine can send a query to our search page."""
-    search = request.build_absolute_uri(reverse("articles:search"))
+    search = site_url(reverse("articles:search"))
     return {
         "@context": "https://schema.org",
         "@type": "WebSite",
         "name": settings.SITE_NAME,
-        "url": request.build_absolute_uri(reverse("articles:home")),
+        "url": site_url(reverse("articles:home")),
         "inLanguage": language_tag(),
         "potentialAction": {
             "@type": "SearchAction",

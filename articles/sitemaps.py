@@ -10,6 +10,8 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Exists, Max, OuterRef, Subquery
 from django.urls import reverse
 
+from newsportal.site import site_domain, site_scheme
+
 from .models import Article, Author, Category, Correction
 
 
@@ -23,7 +25,18 @@ def newest_story(articles):
     return Subquery(articles.order_by("-published_at").values("published_at")[:1])
 
 
-class ArticleSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """A sitemap whose addresses are on the site's address (`SITE_URL`), never on the request's Host."""
+
+    @property
+    def protocol(self):
+        return site_scheme()
+
+    def get_domain(self, site=None):
+        return site_domain()
+
+
+class ArticleSitemap(SiteSitemap):
     def items(self):
         return (
             Article.objects.live()
@@ -43,7 +56,7 @@ class ArticleSitemap(Sitemap):
         return newest(times["published"], times["updated"], times["live"], noted)
 
 
-class CategorySitemap(Sitemap):
+class CategorySitemap(SiteSitemap):
     """Categories with at least one published story; a category page changes when a story joins it."""
 
     def items(self):
@@ -62,7 +75,7 @@ class CategorySitemap(Sitemap):
         return Article.objects.live().aggregate(latest=Max("published_at"))["latest"]
 
 
-class AuthorSitemap(Sitemap):
+class AuthorSitemap(SiteSitemap):
     """Author pages of writers with at least one published story."""
 
     def items(self):
@@ -81,7 +94,7 @@ class AuthorSitemap(Sitemap):
         return Article.objects.live().filter(bylines__isnull=False).aggregate(latest=Max("published_at"))["latest"]
 
 
-class StaticSitemap(Sitemap):
+class StaticSitemap(SiteSitemap):
     """The fixed pages: the home page, the list of writers and the corrections page."""
 
     def items(self):

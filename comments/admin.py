@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.models import Article
+from newsportal.admin_rules import NoAdding, NoDeleting, ReadOnly
 from newsportal.params import positive_int
 
 from . import selectors, services, workspace
@@ -122,18 +123,15 @@ class QueueChangeList(ChangeList):
         self.result_list = rows
 
 
-class ReportInline(admin.TabularInline):
+class ReportInline(NoAdding, admin.TabularInline):
     model = Report
     extra = 0
     can_delete = False
     fields = ["reason", "created_at"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class DecisionInline(admin.TabularInline):
+class DecisionInline(NoAdding, admin.TabularInline):
     model = ModerationLog
     extra = 0
     can_delete = False
@@ -141,12 +139,11 @@ class DecisionInline(admin.TabularInline):
     readonly_fields = fields
     verbose_name_plural = _("decisions")
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(NoAdding, NoDeleting, admin.ModelAdmin):
+    """Comments come from readers; nothing is deleted, moderation changes the status."""
+
     list_display = ["excerpt", "author", "article_link", "why", "state"]
     list_filter = [StatusFilter, ReasonFilter, ReportedFilter, QueueArticleFilter, "is_pick"]
     search_fields = ["body", "author_name", "author_email", "=ip_address"]
@@ -201,12 +198,6 @@ class CommentAdmin(admin.ModelAdmin):
         if request.GET.get(StatusFilter.parameter_name, Status.PENDING) == Status.PENDING:
             return ["created_at", "pk"]
         return ["-created_at", "-pk"]
-
-    def has_add_permission(self, request):
-        return False  # comments come from readers
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # nothing is lost: moderation changes the status
 
     # --- Columns ---
 
@@ -298,36 +289,25 @@ class BlockedTermAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(NoAdding, admin.ModelAdmin):
     list_display = ["comment", "reason", "created_at"]
     list_filter = ["reason"]
     list_select_related = ["comment"]
     readonly_fields = ["comment", "reason", "reporter_key", "created_at"]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(ModerationLog)
-class ModerationLogAdmin(admin.ModelAdmin):
+class ModerationLogAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["created_at", "moderator", "action", "from_status", "to_status", "comment", "note"]
     list_filter = ["action", "to_status"]
     list_select_related = ["moderator", "comment"]
     show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Commenter)
-class CommenterAdmin(admin.ModelAdmin):
-    """Readers' addresses: verified or not, and how far a moderator trusts them."""
+class CommenterAdmin(NoAdding, NoDeleting, admin.ModelAdmin):
+    """Readers' addresses: verified or not, and how far a moderator trusts them. Readers erase their own address
+    from the link in every e-mail."""
 
     list_display = ["email", "verified_at", "trust", "unsubscribed_at", "created_at"]
     list_filter = ["trust", ("verified_at", admin.EmptyFieldListFilter)]
@@ -336,15 +316,9 @@ class CommenterAdmin(admin.ModelAdmin):
     readonly_fields = ["email", "verified_at", "unsubscribed_at", "created_at"]
     show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # readers erase their own address from the link in every e-mail
-
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(NoAdding, NoDeleting, admin.ModelAdmin):
     """What the site e-mailed readers, or still tries to: failures stay here with their reason until they go."""
 
     list_display = ["created_at", "kind", "to", "state", "attempts", "next_attempt_at", "last_error"]
@@ -353,12 +327,6 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in OutgoingEmail._meta.fields]
     actions = ["send_again"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Send the selected e-mails again now"), permissions=["change"])
     def send_again(self, request, queryset):

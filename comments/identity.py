@@ -17,16 +17,13 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from newsportal.site import site_url
+
 CONFIRM_SALT = "comments.confirm"
 ADDRESS_SALT = "comments.address"
 COOKIE_SALT = "comments.commenter"
 COOKIE_NAME = "commenter"
 COOKIE_MAX_AGE = 365 * 24 * 3600
-
-
-def absolute(path):
-    """Return a link on the site's one configured address (`SITE_URL`), never the request's Host header."""
-    return f"{settings.SITE_URL}{path}"
 
 
 def confirmation_token(comment):
@@ -41,7 +38,7 @@ def read_confirmation(token):
 
 
 def confirmation_url(comment):
-    return absolute(reverse("comments:confirm", kwargs={"token": confirmation_token(comment)}))
+    return site_url(reverse("comments:confirm", kwargs={"token": confirmation_token(comment)}))
 
 
 def address_token(email):
@@ -54,11 +51,11 @@ def read_address(token):
 
 
 def unsubscribe_url(email):
-    return absolute(reverse("comments:unsubscribe", kwargs={"token": address_token(email)}))
+    return site_url(reverse("comments:unsubscribe", kwargs={"token": address_token(email)}))
 
 
 def erase_url(email):
-    return absolute(reverse("comments:erase", kwargs={"token": address_token(email)}))
+    return site_url(reverse("comments:erase", kwargs={"token": address_token(email)}))
 
 
 def remember(response, email):

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from newsportal.http import mailbox_of, network_of
 from newsportal.roles import staff_name
+from newsportal.site import site_url
 
 from . import identity
 from .models import Comment, Commenter, OutgoingEmail
@@ -45,7 +46,7 @@ def queue(kind, comment, to, **context):
     context |= {
         "comment": comment,
         "article": comment.article,
-        "comment_url": identity.absolute(comment.get_absolute_url()),
+        "comment_url": site_url(comment.get_absolute_url()),
         "unsubscribe_url": identity.unsubscribe_url(to),
         "erase_url": identity.erase_url(to),
         "confirm_days": settings.COMMENTS_CONFIRM_MAX_AGE // 86400,
@@ -156,7 +157,7 @@ def story_moved(sender, *, article, transition, user, note, **kwargs):
         "move": transition,
         "who": staff_name(user) if user is not None else settings.SITE_NAME,
         "note": note,
-        "story_url": identity.absolute(reverse("admin:articles_article_change", args=[article.pk])),
+        "story_url": site_url(reverse("admin:articles_article_change", args=[article.pk])),
         "subject": DESK_SUBJECTS[transition.name].format(title=article.title),
     }
     for to in desk_recipients(article, transition, user):

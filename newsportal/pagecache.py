@@ -47,7 +47,6 @@ import secrets
 import time
 from dataclasses import dataclass
 from functools import lru_cache, wraps
-from urllib.parse import urlsplit
 
 import brotli
 from django.conf import settings
@@ -56,6 +55,7 @@ from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified, QueryDict
 from django.urls import Resolver404, get_resolver
 from django.utils.cache import patch_vary_headers
+from django.utils.encoding import escape_uri_path
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 from . import outages
@@ -88,32 +88,31 @@ def public_page(view=None, *, reads=(), article_kwarg=None, max_age=None, counts
     """
 
     def decorate(view):
+        policy = Policy(tuple(sorted(dict(reads).items())), article_kwarg, max_age, counts_reads)
+
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            on_site_address(request)
+            # The view sees the query in the form the cache keys it on, with the cache on or off alike.
+            request.GET = normal_query(request.GET, policy.reads)
+            request.META["QUERY_STRING"] = request.GET.urlencode()
             return view(request, *args, **kwargs)
 
-        wrapped.page_cache_policy = Policy(tuple(sorted(dict(reads).items())), article_kwarg, max_age, counts_reads)
+        wrapped.page_cache_policy = policy
         return wrapped
 
     return decorate(view) if view is not None else decorate
 
 
-def on_site_address(request):
-    """Make a public page's request read as if sent to `SITE_URL`, so every absolute URL a view builds is the site's.
-
-    The page is the same for every reader and may be cached and shared, so its canonical links, feeds, sitemaps
-    and cards must not follow the Host header (which only selects among ALLOWED_HOSTS, and is checked before this).
-    Public pages carry no form, so nothing here meets CSRF's origin checks; the HTTPS redirect happened before.
-    """
-    site = urlsplit(settings.SITE_URL)
-    request.get_host()  # refuse hosts outside ALLOWED_HOSTS as before (400)
-    request.META["HTTP_HOST"] = site.netloc
-    request.META["wsgi.url_scheme"] = site.scheme
-    if settings.SECURE_PROXY_SSL_HEADER:
-        header, secure = settings.SECURE_PROXY_SSL_HEADER
-        request.META[header] = secure if site.scheme == "https" else "http"
-    request.__dict__.pop("_current_scheme_host", None)
+def normal_query(query, reads):
+    """Return the parameters a public view declared (`reads`), each in its normal form; drop every other one."""
+    normal = QueryDict(mutable=True)
+    for name, normalise in reads:
+        if name in query:
+            value = normalise(query[name])  # the last value, as the view's `GET.get()` would read it
+            if value is not None:
+                normal[name] = value
+    normal._mutable = False
+    return normal
 
 
 # --- The invalidation vocabulary ------------------------------------------------------------------------------
@@ -164,21 +163,14 @@ def _replace(keys):
 
 
 class Page:
-    """A request for a public page: its cache keys, with the query trimmed to the parameters the view reads."""
+    """A request for a public page: its cache keys, from the parameters the view reads. The request is left alone."""
 
     def __init__(self, request, policy, match):
-        if request.META.get("QUERY_STRING"):
-            query = QueryDict(mutable=True)
-            for name, normalise in policy.reads:
-                if name in request.GET:
-                    value = normalise(request.GET[name])  # the last value, as the view's `GET.get()` would read it
-                    if value is not None:
-                        query[name] = value
-            request.GET = query
-            request.META["QUERY_STRING"] = query.urlencode()
         request.get_host()  # a host outside ALLOWED_HOSTS gets its 400, never a cached page
-        # Every host the site answers to shows the same page (its links come from SITE_URL): one entry for all.
-        address = f"{settings.SITE_URL}{request.get_full_path()}"
+        # Keyed on the parameters the view declared, in their normal form (the view gets the same, see
+        # `public_page`); every host the site answers to shows the same page (its links come from SITE_URL).
+        query = normal_query(request.GET, policy.reads).urlencode()
+        address = f"{settings.SITE_URL}{escape_uri_path(request.path)}" + (f"?{query}" if query else "")
         digest = hashlib.sha256(address.encode()).hexdigest()
         # Each encoding of the page is an entry of its own, so a hit fetches only the body it sends.
         self.encoding = accepted_encoding(request)

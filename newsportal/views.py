@@ -6,6 +6,8 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from newsportal.site import site_url
+
 from .middleware import RETRY_AFTER_SECONDS
 
 # What crawlers should not fetch: the newsroom, staff previews, per-reader forms and confirmations. Search results
@@ -39,5 +41,5 @@ def healthz(request):
 def robots_txt(request):
     """Tell crawlers where the sitemaps are and which paths to leave alone."""
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), ""]
-    lines += [f"Sitemap: {request.build_absolute_uri(reverse(name))}" for name in ("sitemap", "articles:news-sitemap")]
+    lines += [f"Sitemap: {site_url(reverse(name))}" for name in ("sitemap", "articles:news-sitemap")]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

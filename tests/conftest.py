@@ -51,6 +51,33 @@ def empty_cache():
     caches["default"].clear()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test that flushed the database (`transaction=True`, a live server) has been torn down, put back the
+    rows the migrations made (staff groups, content types), so the next test its worker runs finds the database as
+    migrated.
+
+    Run alone, pytest-django orders such tests last; a worker of a parallel run takes whole files, so a test
+    needing the groups may come after one that flushed them.
+    """
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    flushed = (marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server", "site", "live_site"} & fixtures
+    )
+    if flushed:
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for connection in connections.all():
+                contents = getattr(connection, "_test_serialized_contents", None)
+                if contents:
+                    connection.creation.deserialize_db_from_string(contents)
+    return result
+
+
 @pytest.fixture(autouse=True)
 def database_breaker_closed():
     """A test that made the database unreachable leaves the process's circuit breaker as it found it: closed."""

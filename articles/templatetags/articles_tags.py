@@ -1,5 +1,5 @@
 from html import unescape as html_unescape
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django import template
 from django.conf import settings
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from articles import embeds, library, metadata, popularity, richtext, search
 from articles.images import SMALL_RENDITION_WIDTH
 from articles.models import Article, Image
+from newsportal.site import site_url
 from newsportal.templatetags.site import open_graph_locale
 
 register = template.Library()
@@ -46,6 +47,19 @@ def newstime(value):
 def fulltime(value):
     """A time in full, as a byline gives it: `1 December 2026, 18:56`."""
     return date_format(timezone.localtime(value), "j F Y, H:i") if value else ""
+
+
+@register.filter
+def absolute(path):
+    """A path of this site as an absolute URL on the site's address (`newsportal.site.site_url`)."""
+    return site_url(path)
+
+
+@register.filter
+def on_site(url):
+    """An absolute URL that Django built from the request's Host (the sitemap index), on the site's address."""
+    parts = urlsplit(url)
+    return site_url(f"{parts.path}?{parts.query}" if parts.query else parts.path)
 
 
 @register.filter
@@ -177,7 +191,7 @@ def page_meta(context, title, description, path=None):
     """Render the canonical link and the cards of a page; list pages beyond the first keep their page number."""
     request = context["request"]
     page = context.get("page_obj")
-    url = request.build_absolute_uri(path or request.path)
+    url = site_url(path or request.path)
     if page is not None and page.number > 1:
         url = f"{url}?page={page.number}"
     return {
@@ -202,12 +216,12 @@ def article_meta(context, article):
         "kind": "article",
         "title": article.social_title or article.title,
         "description": article.standfirst or article.title,
-        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "url": site_url(article.get_absolute_url()),
         "image": image or metadata.logo(request),
         "large_image": image is not None,
         "article": article,
         "modified": article.modified_at,
-        "author_urls": [request.build_absolute_uri(author.get_absolute_url()) for author in article.credited_authors],
+        "author_urls": [site_url(author.get_absolute_url()) for author in article.credited_authors],
     }
 
 
@@ -259,7 +273,7 @@ SHARE_TARGETS = (
 @register.inclusion_tag("includes/share.html", takes_context=True)
 def share_links(context, article):
     """Render the share links of a story, pointing at its canonical address."""
-    url = context["request"].build_absolute_uri(article.get_absolute_url())
+    url = site_url(article.get_absolute_url())
     quoted = {"url": quote(url, safe=""), "title": quote(article.title, safe="")}
     return {"url": url, "links": [(name, pattern.format(**quoted)) for name, pattern in SHARE_TARGETS]}
 

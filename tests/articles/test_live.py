@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles import live, services
 from articles.models import LiveUpdate
 from tests import validators
-from tests.factories import ArticleFactory, picture
+from tests.factories import ArticleFactory, UserFactory, picture
 from tests.html import select, text_of
 
 pytestmark = pytest.mark.django_db
@@ -180,6 +180,21 @@ def test_the_updates_endpoint_is_cached_answers_304_and_is_fresh_at_once(cached,
     assert [text_of(body) for body in select(fresh.content, ".live-update__body")] == ["Gates closed."]
     assert reader.get(live_story.get_absolute_url())["X-Cache"] == "MISS"
     assert reader.get("/")["X-Cache"] == "HIT" and reader.get(other.get_absolute_url())["X-Cache"] == "HIT"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the cache hears of changes on commit
+def test_a_superuser_deleting_an_update_refreshes_the_story(cached, live_story):
+    """Editors withdraw; a superuser may delete, through the same service, so readers stop seeing it at once."""
+    kept, deleted = post(live_story, "Gates closed."), post(live_story, "Posted on the wrong story.")
+    reader = Client()
+    assert updates_shown(reader, live_story)[0] == "Posted on the wrong story."
+    admin = Client()
+    admin.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    answer = admin.post(f"/admin/articles/liveupdate/{deleted.pk}/delete/", {"post": "yes"})
+    assert answer.status_code == 302 and not LiveUpdate.objects.filter(pk=deleted.pk).exists()
+    assert updates_shown(reader, live_story) == ["Gates closed."]  # not the cached page from before
+    live_story.refresh_from_db()
+    assert live_story.live_updated_at == kept.published_at
 
 
 def test_polling_is_not_reading(cached, live_story):

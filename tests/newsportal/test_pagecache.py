@@ -513,6 +513,31 @@ def test_robots_sitemaps_and_feeds_link_to_site_url_whatever_the_host(client, si
     assert "https://news.example.com/" in body and "localhost" not in body
 
 
+@pytest.mark.parametrize("seconds", [0, 60], ids=["cache off", "cache on"])
+@pytest.mark.parametrize(
+    "path", ["/robots.txt", "/sitemap.xml", "/sitemaps/articles.xml", "/news-sitemap.xml", "/feeds/rss/", "story"]
+)
+def test_every_absolute_url_is_on_site_url_with_the_cache_on_or_off(client, site, settings, seconds, path):
+    """One site address (`newsportal.site.site_url`) builds them, not a rewrite of the request by the cache."""
+    settings.PAGE_CACHE_SECONDS = seconds
+    settings.ALLOWED_HOSTS = ["testserver", "localhost", "news.example.com"]
+    settings.SITE_URL = "https://news.example.com"
+    url = site["story"].get_absolute_url() if path == "story" else path
+    response = client.get(url, HTTP_HOST="localhost:6666")
+    body = response.content.decode()
+    assert response.status_code == 200 and "https://news.example.com/" in body and "localhost" not in body
+
+
+@pytest.mark.parametrize("seconds", [0, 60], ids=["cache off", "cache on"])
+def test_a_view_reads_the_same_query_with_the_cache_on_or_off(client, site, settings, seconds):
+    """Undeclared and malformed parameters are dropped for the view itself, not only for the cache's key."""
+    settings.PAGE_CACHE_SECONDS = seconds
+    url = site["story"].get_absolute_url()
+    plain = client.get(url).content
+    odd = client.get(url, {"page": "abc", "sort": "loudest", "utm_source": "newsletter"})
+    assert odd.status_code == 200 and odd.content == plain and b"newsletter" not in odd.content
+
+
 # --- Compressed and complete -----------------------------------------------------------------------------------
 
 

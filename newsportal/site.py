@@ -1,0 +1,26 @@
+"""The site's one public address (`SITE_URL`).
+
+Every absolute URL the site writes — pages' canonical links and cards, feeds, sitemaps, JSON-LD, robots.txt,
+e-mails, previews — is `site_url(path)`. The request's Host header only picks among ALLOWED_HOSTS; it never
+decides what a cached page, shared by every reader, links to.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+
+def site_url(path: str = "/") -> str:
+    """Return `path` (a path of this site, or an address that is absolute already) as an absolute URL."""
+    if urlsplit(path).scheme:
+        return path  # a file on the media store's own host, for one
+    return f"{settings.SITE_URL}/{path.lstrip('/')}"
+
+
+def site_domain() -> str:
+    """The host (and port) of the site's address, as sitemaps and feeds name it."""
+    return urlsplit(settings.SITE_URL).netloc
+
+
+def site_scheme() -> str:
+    return urlsplit(settings.SITE_URL).scheme
