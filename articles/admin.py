@@ -583,31 +583,32 @@ class ArticleAdmin(ChoosesPictures, VersionedAdmin, ThroughServices, SimpleHisto
 
     @admin.action(description=_("Publish selected articles now"), permissions=["publish"])
     def publish_now(self, request, queryset):
-        published, refused = 0, []
-        for article in queryset.exclude(pk__in=queryset.live().values("pk")):
-            try:
-                self.as_listed(request, article)
-                services.article_publish(article=article, user=request.user)
-                published += 1
-            except (ValidationError, PermissionDenied, versions.VersionConflict) as error:
-                refused.append(f"“{article.title}”: {refusal_text(error)}")
-        self.message_user(request, _("%(count)d article(s) published.") % {"count": published})
+        unpublished = queryset.exclude(pk__in=queryset.live().values("pk"))
+        done, refused = self.each_as_listed(request, unpublished, services.article_publish)
+        self.message_user(request, _("%(count)d article(s) published.") % {"count": done})
         for line in refused:
             self.message_user(request, _("Not published: %(why)s") % {"why": line}, messages.ERROR)
 
     @admin.action(description=_("Unpublish selected articles (back to draft)"), permissions=["publish"])
     def unpublish(self, request, queryset):
-        count, refused = 0, []
-        for article in queryset.filter(status=Article.Status.PUBLISHED):
-            try:
-                self.as_listed(request, article)
-                services.article_unpublish(article=article, user=request.user)
-                count += 1
-            except (ValidationError, PermissionDenied, versions.VersionConflict) as error:
-                refused.append(f"“{article.title}”: {refusal_text(error)}")
-        self.message_user(request, _("%(count)d article(s) moved back to draft.") % {"count": count})
+        published = queryset.filter(status=Article.Status.PUBLISHED)
+        done, refused = self.each_as_listed(request, published, services.article_unpublish)
+        self.message_user(request, _("%(count)d article(s) moved back to draft.") % {"count": done})
         for line in refused:
             self.message_user(request, _("Not unpublished: %(why)s") % {"why": line}, messages.ERROR)
+
+    def each_as_listed(self, request, articles, service):
+        """Apply a desk service to each article as the list showed it; return how many it changed and why others
+        were refused."""
+        done, refused = 0, []
+        for article in articles:
+            try:
+                self.as_listed(request, article)
+                service(article=article, user=request.user)
+                done += 1
+            except (ValidationError, PermissionDenied, versions.VersionConflict) as error:
+                refused.append(f"“{article.title}”: {refusal_text(error)}")
+        return done, refused
 
     @staticmethod
     def as_listed(request, article):
