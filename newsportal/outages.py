@@ -30,3 +30,9 @@ def up(service):
         error = _down.pop(service, None)
     if error is not None:
         logger.warning("%s is back", service.capitalize())
+
+
+def reset():
+    """Forget every recorded outage, as a new process starts (each test starts this way)."""
+    with _lock:
+        _down.clear()

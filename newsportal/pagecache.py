@@ -47,6 +47,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from functools import lru_cache, wraps
+from urllib.parse import urlencode
 
 import brotli
 from django.conf import settings
@@ -73,7 +74,7 @@ ENCODINGS = ("br", "gzip")  # preferred first
 class Policy:
     """What the cache needs to know of a public view: the query parameters it reads and the article it shows."""
 
-    reads: tuple  # (name, normaliser) pairs, by name: see `newsportal.params`
+    reads: tuple  # (name, normaliser) pairs, in the order declared: see `newsportal.params`
     article_kwarg: str | None
     max_age: int | None = None  # what browsers may keep, when shorter than PAGE_CACHE_MAX_AGE (a polled fragment)
     counts_reads: bool = True  # a view of a story page counts for Most read; a poll of its updates does not
@@ -88,7 +89,7 @@ def public_page(view=None, *, reads=(), article_kwarg=None, max_age=None, counts
     """
 
     def decorate(view):
-        policy = Policy(tuple(sorted(dict(reads).items())), article_kwarg, max_age, counts_reads)
+        policy = Policy(tuple(dict(reads).items()), article_kwarg, max_age, counts_reads)
 
         @wraps(view)
         def wrapped(request, *args, **kwargs):
@@ -169,7 +170,7 @@ class Page:
         request.get_host()  # a host outside ALLOWED_HOSTS gets its 400, never a cached page
         # Keyed on the parameters the view declared, in their normal form (the view gets the same, see
         # `public_page`); every host the site answers to shows the same page (its links come from SITE_URL).
-        query = normal_query(request.GET, policy.reads).urlencode()
+        query = urlencode(sorted(normal_query(request.GET, policy.reads).items()))  # one key for any order
         address = f"{settings.SITE_URL}{escape_uri_path(request.path)}" + (f"?{query}" if query else "")
         digest = hashlib.sha256(address.encode()).hexdigest()
         # Each encoding of the page is an entry of its own, so a hit fetches only the body it sends.

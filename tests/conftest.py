@@ -80,9 +80,11 @@ def pytest_runtest_teardown(item, nextitem):
 
 @pytest.fixture(autouse=True)
 def database_breaker_closed():
-    """A test that made the database unreachable leaves the process's circuit breaker as it found it: closed."""
+    """Each test starts with the circuit breaker closed and no outage remembered from an earlier test."""
+    from newsportal import outages
     from newsportal.db.breaker import breaker
 
+    outages.reset()  # what an earlier test on this worker saw go down is not this test's outage
     yield
     breaker.reset()
 

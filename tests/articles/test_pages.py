@@ -113,10 +113,17 @@ def test_category_page_lists_only_its_own_articles(client, category):
     assert "Mine" in html and "Not mine" not in html
 
 
-@pytest.mark.parametrize("query", ["abc", "99999", "-1"])
-def test_bad_page_numbers_give_404(client, category, query):
+def test_a_page_past_the_last_is_a_404(client, category):
     ArticleFactory(category=category)
-    assert client.get(category.get_absolute_url(), {"page": query}).status_code == 404
+    assert client.get(category.get_absolute_url(), {"page": "99999"}).status_code == 404
+
+
+@pytest.mark.parametrize("query", ["abc", "-1", "0"])
+def test_a_page_number_that_is_no_page_reads_as_the_first(client, category, query):
+    """The same answer the page cache gives (it keys such addresses as the first page), with the cache off too."""
+    ArticleFactory(category=category, title="Only story")
+    first = client.get(category.get_absolute_url()).content
+    assert client.get(category.get_absolute_url(), {"page": query}).content == first
 
 
 def test_unknown_category_gives_404(client, db):
