@@ -13,13 +13,15 @@ within the page cache's lifetime.
 import logging
 import time
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.db.models import Sum
+from django.urls import Resolver404, get_resolver
 from django.utils import timezone
 from django_tasks import task
 
-from newsportal import outages, pagecache
+from newsportal import outages
 
 from .models import Article, ReadCount
 
@@ -126,6 +128,22 @@ def most_read(limit: int = MOST_READ_SIZE):
     )
 
 
+def counts_as_read(view):
+    """Mark a URL's view as a story page whose every view counts for Most read (its `slug` names the story)."""
+    view.counts_as_read = True
+    return view
+
+
+@lru_cache(maxsize=4096)
+def _story_read(resolver, path):
+    """Return the slug of the story a path reads, or None: resolved once per path and URL configuration."""
+    try:
+        match = resolver.resolve(path)
+    except Resolver404:
+        return None
+    return match.kwargs.get("slug") if getattr(match.func, "counts_as_read", False) else None
+
+
 class ReadCounterMiddleware:
     """Count each view of a story page, whether the page cache answered it or the view rendered it."""
 
@@ -135,7 +153,7 @@ class ReadCounterMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if request.method == "GET" and response.status_code in (200, 304):
-            slug = pagecache.article_slug(request)
+            slug = _story_read(get_resolver(getattr(request, "urlconf", None)), request.path_info)
             if slug:
                 count_view(slug)
         return response

@@ -4,6 +4,7 @@ from newsportal.pagecache import public_page
 from newsportal.params import COMMENT_ORDERS, one_of, page_number, text
 
 from . import feeds, live, views
+from .popularity import counts_as_read
 
 app_name = "articles"
 
@@ -27,27 +28,29 @@ urlpatterns = [
     path("<slug:category>/", public_page(views.CategoryView.as_view(), reads={"page": page_number}), name="category"),
     path(
         "<slug:category>/<slug:slug>/",
-        public_page(
-            views.ArticleView.as_view(),
-            reads={"page": page_number, "sort": one_of(*COMMENT_ORDERS, default="picks"), "updates": page_number},
-            article_kwarg="slug",
+        counts_as_read(
+            public_page(
+                views.ArticleView.as_view(),
+                reads={"page": page_number, "sort": one_of(*COMMENT_ORDERS, default="picks"), "updates": page_number},
+                article_kwarg="slug",
+            )
         ),
         name="article",
     ),
     # A live page's updates: polled by readers' browsers, and as feeds. Part of the story's pages in the cache.
     path(
         "<slug:category>/<slug:slug>/updates/",
-        public_page(views.live_updates, article_kwarg="slug", max_age=live.FRAGMENT_MAX_AGE, counts_reads=False),
+        public_page(views.live_updates, article_kwarg="slug", max_age=live.FRAGMENT_MAX_AGE),
         name="live-updates",
     ),
     path(
         "<slug:category>/<slug:slug>/updates/rss/",
-        public_page(feeds.LiveUpdatesFeed(), article_kwarg="slug", counts_reads=False),
+        public_page(feeds.LiveUpdatesFeed(), article_kwarg="slug"),
         name="live-feed-rss",
     ),
     path(
         "<slug:category>/<slug:slug>/updates/atom/",
-        public_page(feeds.LiveUpdatesAtomFeed(), article_kwarg="slug", counts_reads=False),
+        public_page(feeds.LiveUpdatesAtomFeed(), article_kwarg="slug"),
         name="live-feed-atom",
     ),
 ]

@@ -77,10 +77,9 @@ class Policy:
     reads: tuple  # (name, normaliser) pairs, in the order declared: see `newsportal.params`
     article_kwarg: str | None
     max_age: int | None = None  # what browsers may keep, when shorter than PAGE_CACHE_MAX_AGE (a polled fragment)
-    counts_reads: bool = True  # a view of a story page counts for Most read; a poll of its updates does not
 
 
-def public_page(view=None, *, reads=(), article_kwarg=None, max_age=None, counts_reads=True):
+def public_page(view=None, *, reads=(), article_kwarg=None, max_age=None):
     """Mark a view's responses as identical for every anonymous reader, so they may be cached whole.
 
     `reads`: the query parameters the view uses, {name: normaliser} (`newsportal.params`: what a value becomes, or
@@ -89,7 +88,7 @@ def public_page(view=None, *, reads=(), article_kwarg=None, max_age=None, counts
     """
 
     def decorate(view):
-        policy = Policy(tuple(dict(reads).items()), article_kwarg, max_age, counts_reads)
+        policy = Policy(tuple(dict(reads).items()), article_kwarg, max_age)
 
         @wraps(view)
         def wrapped(request, *args, **kwargs):
@@ -374,14 +373,6 @@ class PageCacheMiddleware:
 @dataclass(frozen=True)
 class Match:
     kwargs: dict
-
-
-def article_slug(request):
-    """Return the slug of the story a public story page shows (from its URL alone), or None for other paths."""
-    policy, match = _policy(get_resolver(getattr(request, "urlconf", None)), request.path_info)
-    if policy and policy.article_kwarg and policy.counts_reads:
-        return match.kwargs.get(policy.article_kwarg)
-    return None
 
 
 @lru_cache(maxsize=4096)
