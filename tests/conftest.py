@@ -66,7 +66,8 @@ def pytest_runtest_teardown(item, nextitem):
     flushed = (marker is not None and marker.kwargs.get("transaction")) or bool(
         {"transactional_db", "live_server", "site", "live_site"} & fixtures
     )
-    if flushed:
+    # After a worker's last test the session's teardown has destroyed the test databases: nothing to put back.
+    if flushed and nextitem is not None:
         from django.db import connections
         from pytest_django.plugin import blocking_manager_key
 
