@@ -13,15 +13,13 @@ within the page cache's lifetime.
 import logging
 import time
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 
 from django.core.cache import cache
 from django.db.models import Sum
-from django.urls import Resolver404, get_resolver
 from django.utils import timezone
 from django_tasks import task
 
-from newsportal import outages
+from newsportal import outages, pagecache
 
 from .models import Article, ReadCount
 
@@ -134,16 +132,6 @@ def counts_as_read(view):
     return view
 
 
-@lru_cache(maxsize=4096)
-def _story_read(resolver, path):
-    """Return the slug of the story a path reads, or None: resolved once per path and URL configuration."""
-    try:
-        match = resolver.resolve(path)
-    except Resolver404:
-        return None
-    return match.kwargs.get("slug") if getattr(match.func, "counts_as_read", False) else None
-
-
 class ReadCounterMiddleware:
     """Count each view of a story page, whether the page cache answered it or the view rendered it."""
 
@@ -153,7 +141,7 @@ class ReadCounterMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if request.method == "GET" and response.status_code in (200, 304):
-            slug = _story_read(get_resolver(getattr(request, "urlconf", None)), request.path_info)
-            if slug:
-                count_view(slug)
+            match = pagecache.resolved(request)
+            if match and getattr(match.func, "counts_as_read", False):
+                count_view(match.kwargs["slug"])
         return response

@@ -372,18 +372,33 @@ class PageCacheMiddleware:
 
 @dataclass(frozen=True)
 class Match:
+    func: object
     kwargs: dict
 
 
+def resolved(request):
+    """Return the view a request's path goes to, with its URL keywords (a `Match`), or None for no view.
+
+    The page cache and the read counter both ask on every request: each path is resolved once per URL
+    configuration, for both.
+    """
+    return _resolve(get_resolver(getattr(request, "urlconf", None)), request.path_info)
+
+
 @lru_cache(maxsize=4096)
-def _policy(resolver, path):
-    """Return (page policy, match) of a path, or (None, None): resolved once per path and URL configuration."""
+def _resolve(resolver, path):
     try:
         match = resolver.resolve(path)
     except Resolver404:
-        return None, None
-    policy = getattr(match.func, "page_cache_policy", None)
-    return (policy, Match(kwargs=dict(match.kwargs))) if policy else (None, None)
+        return None
+    return Match(func=match.func, kwargs=dict(match.kwargs))
+
+
+def _policy(resolver, path):
+    """Return (page policy, match) of a path, or (None, None) when its view is not a public page."""
+    match = _resolve(resolver, path)
+    policy = getattr(match.func, "page_cache_policy", None) if match else None
+    return (policy, match) if policy else (None, None)
 
 
 def accepted_encoding(request):
