@@ -11,6 +11,8 @@ from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from newsportal.sitesettings import site_settings
+
 from .richtext import text_of
 from .search import full_text, stemmed
 
@@ -297,7 +299,7 @@ class ArticleQuerySet(models.QuerySet):
     def shown_on_every_page(self):
         """Return the live stories that appear on every page: the newest ones (Read next lists them under every
         other story) and the one the breaking-news banner links to."""
-        newest = self.live().order_by("-published_at", "-pk").values("pk")[: settings.READ_NEXT_SIZE + 1]
+        newest = self.live().order_by("-published_at", "-pk").values("pk")[: site_settings().read_next_size + 1]
         banner = self.breaking().values("pk")[:1]
         return self.filter(Q(pk__in=newest) | Q(pk__in=banner))
 

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from newsportal.params import MAX_PAGE, positive_int
+from newsportal.sitesettings import site_settings
 
 from . import curation, embeds, live, publishing, richtext
 from .models import Article, Author, Category, Correction
@@ -33,10 +34,10 @@ class HomeView(TemplateView):
 
 
 class ReaderListView(ListView):
-    """A paginated list of reader pages: ARTICLES_PER_PAGE a page."""
+    """A paginated list of reader pages, as many a page as the site settings say."""
 
     def get_paginate_by(self, queryset):
-        return settings.ARTICLES_PER_PAGE
+        return site_settings().articles_per_page
 
 
 class CategoryView(ReaderListView):
@@ -95,7 +96,7 @@ def live_context(request, article):
         "live_updates": updates,
         "updates_number": number,
         "updates_pages": pages,
-        "poll_seconds": settings.LIVE_POLL_SECONDS,
+        "poll_seconds": site_settings().live_poll_seconds,
     }
 
 

@@ -1,8 +1,8 @@
 """Commenters prove who they are by e-mail alone: no account, no password, nothing on the cacheable pages.
 
 - A *confirmation link* (e-mailed for a comment from an unproven address) is signed, names the comment and its
-  address, and expires after `COMMENTS_CONFIRM_MAX_AGE`. Following it marks that comment verified and the address
-  verified, and leaves a signed cookie in the reader's browser.
+  address, and expires after the `confirm_max_age` site setting. Following it marks that comment verified and the
+  address verified, and leaves a signed cookie in the reader's browser.
 - The *cookie* is read only by the comment form (a per-reader page, never cached): a comment sent with the address
   the cookie names is verified at once. Typing a known address is not enough: without the cookie the comment waits
   for its own link.
@@ -18,6 +18,7 @@ from django.core import signing
 from django.urls import reverse
 
 from newsportal.site import site_url
+from newsportal.sitesettings import site_settings
 
 CONFIRM_SALT = "comments.confirm"
 ADDRESS_SALT = "comments.address"
@@ -33,7 +34,7 @@ def confirmation_token(comment):
 def read_confirmation(token):
     """Return (comment id, address) of a confirmation link; raise `signing.BadSignature` (or its
     `SignatureExpired`) for a tampered or expired one."""
-    data = signing.loads(token, salt=CONFIRM_SALT, max_age=settings.COMMENTS_CONFIRM_MAX_AGE)
+    data = signing.loads(token, salt=CONFIRM_SALT, max_age=site_settings().confirm_max_age)
     return data["comment"], data["email"]
 
 

@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from newsportal import outages
+from newsportal.sitesettings import site_settings
 
 from . import matching, selectors
 from .models import BlockedTerm, Comment, Commenter
@@ -77,14 +78,14 @@ class Standing:
     verified: bool  # this comment's sender proved the address
     trust: str  # a moderator's choice (Commenter.Trust)
     approved: int  # verified comments a moderator approved (or that were published)
-    recently_refused: bool  # a verified comment rejected or filed as spam within COMMENTS_TRUST_CLEAN_DAYS
+    recently_refused: bool  # a verified comment rejected or filed as spam within the trust_clean_days setting
 
     @property
     def trusted(self):
         return (
             self.verified
             and self.trust == Commenter.Trust.BY_THE_RULES
-            and self.approved >= settings.COMMENTS_TRUST_AFTER
+            and self.approved >= site_settings().trust_after
             and not self.recently_refused
         )
 
@@ -135,13 +136,13 @@ def comments_are_open(article):
     """Tell whether readers may comment: not closed by the editor, and not older than the closing age."""
     if not article.comments_open:
         return False
-    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    days = site_settings().close_after_days
     return not (days and article.published_at and timezone.now() - article.published_at > timedelta(days=days))
 
 
 def uses_post_moderation(article):
     """Tell whether new comments on the article appear at once unless a rule holds them."""
-    mode = article.comment_moderation or settings.COMMENTS_DEFAULT_MODERATION
+    mode = article.comment_moderation or site_settings().default_moderation
     return mode == Article.CommentModeration.POST
 
 
@@ -182,9 +183,9 @@ def check_form(submission):
     age = submission.form_age_seconds
     if age is None:
         message, new_form = _("We could not check this form. Please check your comment and send it again."), True
-    elif age > settings.COMMENTS_FORM_MAX_AGE:
+    elif age > site_settings().form_max_age:
         message, new_form = _("This form was opened a while ago. Please check your comment and send it again."), True
-    elif age < settings.COMMENTS_MIN_FORM_SECONDS:
+    elif age < site_settings().min_form_seconds:
         message, new_form = _("That was very quick. Please check your comment and send it again."), False
     else:
         return
@@ -204,9 +205,9 @@ def claim_allowance(submission):
         try:
             count = cache.incr(key)
         except ValueError:  # no counter: start it from the database's count of this window
-            cache.add(key, sent_in_window(submission), timeout=settings.COMMENTS_RATE_LIMIT_WINDOW)
+            cache.add(key, sent_in_window(submission), timeout=site_settings().rate_limit_window)
             count = cache.incr(key)
-        if count <= settings.COMMENTS_RATE_LIMIT:
+        if count <= site_settings().rate_limit:
             return True
         cache.decr(key)
         return False
@@ -218,7 +219,7 @@ def sent_in_window(submission):
     """Return how many comments this reader's address sent in the last rate-limit window (stored ones)."""
     if not submission.ip_address:
         return 0
-    since = timezone.now() - timedelta(seconds=settings.COMMENTS_RATE_LIMIT_WINDOW)
+    since = timezone.now() - timedelta(seconds=site_settings().rate_limit_window)
     return Comment.objects.filter(ip_address=submission.ip_address, created_at__gte=since).count()
 
 
@@ -280,7 +281,7 @@ def ip_blocked(submission):
 
 
 def too_many_links(submission):
-    return len(matching.find_links(submission.body)) > settings.COMMENTS_MAX_LINKS
+    return len(matching.find_links(submission.body)) > site_settings().max_links
 
 
 def blocked_words():
@@ -304,7 +305,7 @@ def unverified_known_address(submission):
 
 def first_time_commenter(submission):
     """Tell whether no verified comment of this sender was approved yet (when the rule is on)."""
-    if not settings.COMMENTS_HOLD_FIRST_TIME:
+    if not site_settings().hold_first_time:
         return False
     return not (submission.verified and submission.standing.approved)
 
@@ -346,7 +347,7 @@ GIVEN_REASONS = (*QUEUE_REASONS, *(rule.reason for rule in RULES if rule.files_a
 def trusted_skip_queue(submission):
     """Tell whether a trusted commenter's comment appears at once here (site setting and the editor's choice)."""
     return (
-        settings.COMMENTS_TRUSTED_SKIP_QUEUE
+        site_settings().trusted_skip_queue
         and submission.article.trusted_commenters_skip_queue
         and submission.standing.trusted
     )
@@ -409,12 +410,12 @@ def reports_hide_comment(reports):
     """Tell whether readers' reports (`weight`, `network_key` of each) take a published comment back to the queue.
 
     Each network counts once, with its heaviest report: a hundred addresses in one /24 or /64 are one voice. The
-    sum must reach COMMENTS_REPORTS_TO_HIDE, from at least REPORT_NETWORKS_TO_HIDE networks.
+    sum must reach the reports_to_hide setting, from at least REPORT_NETWORKS_TO_HIDE networks.
     """
     heaviest = {}
     for weight, network in reports:
         heaviest[network] = max(weight, heaviest.get(network, 0))
-    return len(heaviest) >= REPORT_NETWORKS_TO_HIDE and sum(heaviest.values()) >= settings.COMMENTS_REPORTS_TO_HIDE
+    return len(heaviest) >= REPORT_NETWORKS_TO_HIDE and sum(heaviest.values()) >= site_settings().reports_to_hide
 
 
 def held_spans(text, words):

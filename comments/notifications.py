@@ -5,8 +5,8 @@ worker is asked to deliver it once that transaction commits (`comments.tasks`): 
 nothing, and a slow or absent mail server never slows a reader's request.
 
 Only comments whose author proved the address get notifications, so typing someone else's address sends them
-nothing but one confirmation link (at most one per `COMMENTS_CONFIRM_EVERY`). Every message carries a one-click
-unsubscribe (RFC 8058) and a link to erase the address.
+nothing but one confirmation link (at most one per `confirm_every` seconds, a site setting). Every message carries
+a one-click unsubscribe (RFC 8058) and a link to erase the address.
 """
 
 from datetime import timedelta
@@ -22,6 +22,7 @@ from django.utils import timezone
 from newsportal.http import mailbox_of, network_of
 from newsportal.roles import staff_name
 from newsportal.site import site_url
+from newsportal.sitesettings import site_settings
 
 from . import identity
 from .models import Comment, Commenter, OutgoingEmail
@@ -49,7 +50,7 @@ def queue(kind, comment, to, **context):
         "comment_url": site_url(comment.get_absolute_url()),
         "unsubscribe_url": identity.unsubscribe_url(to),
         "erase_url": identity.erase_url(to),
-        "confirm_days": settings.COMMENTS_CONFIRM_MAX_AGE // 86400,
+        "confirm_days": site_settings().confirm_max_age // 86400,
         "subject": SUBJECTS[kind],
     }
     email = OutgoingEmail.objects.create(
@@ -80,7 +81,7 @@ def after_submit(comment):
         return
     commenter, _ = Commenter.objects.get_or_create(email=comment.author_email)
     if not comment.verified:
-        recently = timezone.now() - timedelta(seconds=settings.COMMENTS_CONFIRM_EVERY)
+        recently = timezone.now() - timedelta(seconds=site_settings().confirm_every)
         not_sent_lately = Q(verification_sent_at__isnull=True) | Q(verification_sent_at__lt=recently)
         claimed = (
             Commenter.objects.filter(pk=commenter.pk)
@@ -92,15 +93,15 @@ def after_submit(comment):
 
 
 def may_send_confirmation(comment):
-    """Whether one more confirmation mail may go out: at most COMMENTS_CONFIRM_PER_MAILBOX a day to one mailbox
-    (however its address is spelt: plus-tags, dots, case) and COMMENTS_CONFIRM_PER_NETWORK a day for comments
+    """Whether one more confirmation mail may go out: at most `confirm_per_mailbox` a day to one mailbox
+    (however its address is spelt: plus-tags, dots, case) and `confirm_per_network` a day for comments
     sent from one network. Counted from the outbox itself, so no cache restart resets it."""
     day = timezone.now() - timedelta(days=1)
     sent = OutgoingEmail.objects.filter(kind=Kind.CONFIRM, created_at__gte=day)
-    if sent.filter(mailbox=mailbox_of(comment.author_email)).count() >= settings.COMMENTS_CONFIRM_PER_MAILBOX:
+    if sent.filter(mailbox=mailbox_of(comment.author_email)).count() >= site_settings().confirm_per_mailbox:
         return False
     network = network_of(comment.ip_address)
-    return not network or sent.filter(sender_network=network).count() < settings.COMMENTS_CONFIRM_PER_NETWORK
+    return not network or sent.filter(sender_network=network).count() < site_settings().confirm_per_network
     if comment.status == Comment.Status.APPROVED:
         reply_published(comment)
 

@@ -7,9 +7,10 @@ The moderation rules (trust), the workspace's cards and the admin's list all rea
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Count, Min, Q
 from django.utils import timezone
+
+from newsportal.sitesettings import site_settings
 
 from .models import Comment, Report
 
@@ -26,13 +27,13 @@ class AuthorRecord:
     spam: int = 0
     first_seen: datetime | None = None
     proven_approved: int = 0  # approved comments whose sender proved the address
-    proven_refused_lately: int = 0  # proven comments rejected or filed as spam within COMMENTS_TRUST_CLEAN_DAYS
+    proven_refused_lately: int = 0  # proven comments rejected or filed as spam within the trust_clean_days setting
 
 
 def author_records(emails) -> dict[str, AuthorRecord]:
     """Return the record of each address (an empty record for one never seen), in one query."""
     emails = set(emails)
-    since = timezone.now() - timedelta(days=settings.COMMENTS_TRUST_CLEAN_DAYS)
+    since = timezone.now() - timedelta(days=site_settings().trust_clean_days)
     proven = Q(verified=True)
     refused_lately = Q(status__in=[Status.REJECTED, Status.SPAM]) & (
         Q(moderated_at__gte=since) | Q(moderated_at__isnull=True, created_at__gte=since)

@@ -7,7 +7,6 @@ change of a comment's moderation state goes through `_transition` (one `Moderati
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from newsportal import pagecache
+from newsportal.sitesettings import site_settings
 
 from . import moderation, notifications
 from .models import BlockedTerm, Comment, Commenter, ModerationLog, OutgoingEmail, Report
@@ -198,7 +198,7 @@ def authors_block(
     authors = list(comments.order_by().values_list("author_email", "ip_address").distinct())
     emails = sorted({BlockedTerm.normal(email) for email, _ in authors if email})
     addresses = sorted({address for _, address in authors if address}) if block_addresses else []
-    days = address_days or settings.COMMENTS_BLOCK_IP_DAYS
+    days = address_days or site_settings().block_ip_days
     with transaction.atomic():
         for email in emails:
             BlockedTerm.objects.update_or_create(

@@ -13,7 +13,6 @@ the second is told who and when, and nothing changes.
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -31,6 +30,7 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from newsportal.params import positive_int
+from newsportal.sitesettings import site_settings
 
 from . import moderation, selectors, services
 from .models import Comment, Commenter, Report
@@ -345,7 +345,7 @@ def block(request, admin, pk):
         "others": others,
         "waiting": Comment.objects.queue().filter(author_email=comment.author_email).count(),
         "days_choices": (1, 7, 30, 90),
-        "default_days": settings.COMMENTS_BLOCK_IP_DAYS,
+        "default_days": site_settings().block_ip_days,
         "back": workspace_url(view),
         "view": view,
     }

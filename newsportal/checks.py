@@ -1,9 +1,11 @@
 """System checks of the site's own settings: a setting that silently means something else is caught at start-up."""
 
+import os
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, register
+from django.core.checks import Warning as CheckWarning
 from django.http.request import validate_host
 
 
@@ -24,16 +26,17 @@ def site_address(app_configs, **kwargs):
     return []
 
 
-CHOICES = {
-    "COMMENTS_DEFAULT_MODERATION": ("pre", "post"),
-}
-
-
 @register
-def choice_settings(app_configs, **kwargs):
-    """Settings that take one of a few words must be one of them ("Post" must not quietly mean pre-moderation)."""
+def settings_moved_to_the_admin(app_configs, **kwargs):
+    """Newsroom policy is edited in the admin now: a variable left in the environment would silently do nothing."""
+    from .sitesettings import FORMER_ENVIRONMENT
+
     return [
-        Error(f"{name}={getattr(settings, name)!r}: choose one of {', '.join(choices)}", id="newsportal.E003")
-        for name, choices in CHOICES.items()
-        if getattr(settings, name) not in choices
+        CheckWarning(
+            f"{name} is set in the environment but is a site setting now (Admin › Site settings); "
+            "its value was copied there when the site was migrated. Remove the variable.",
+            id="newsportal.W001",
+        )
+        for name in FORMER_ENVIRONMENT.values()
+        if name in os.environ
     ]

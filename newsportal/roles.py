@@ -8,6 +8,7 @@ from django.contrib.auth.management import create_permissions
 EDITORS = "Editors"
 MODERATORS = "Moderators"
 REPORTERS = "Reporters"
+SITE_MANAGERS = "Site managers"  # the newsroom's policy (newsportal.models.SiteSettings)
 
 
 def grant(apps, group_name, app_label, codenames):

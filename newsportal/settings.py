@@ -251,10 +251,6 @@ LOGGING = {
 # --- Newsportal -----------------------------------------------------------------------------------
 
 SITE_NAME = env.str("SITE_NAME", default="Newsportal")
-ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
-READ_NEXT_SIZE = env.int("READ_NEXT_SIZE", default=5)
-# How often an open live page asks for new updates (articles/live.py); its endpoint is cached a few seconds.
-LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=10)
 # How many proxies in front of the app append to X-Forwarded-For (0: use the socket's address).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Lead images and author photos (articles/images.py): larger uploads get a form error, nothing is stored.
@@ -276,26 +272,6 @@ PAGE_CACHE_GRACE_SECONDS = env.int("PAGE_CACHE_GRACE_SECONDS", default=5)
 BENCH_REFERENCE_VIEWS = env.bool("BENCH_REFERENCE_VIEWS", default=False)
 BENCH_REFERENCE_BYTES = env.int("BENCH_REFERENCE_BYTES", default=20000)
 
-# --- Comments -------------------------------------------------------------------------------------
-
-COMMENTS_DEFAULT_MODERATION = env.str("COMMENTS_DEFAULT_MODERATION", default="pre")  # "pre" or "post"
-COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=14)  # 0: never close automatically
-COMMENTS_REPORTS_TO_HIDE = env.int("COMMENTS_REPORTS_TO_HIDE", default=3)
-COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
-COMMENTS_HOLD_FIRST_TIME = env.bool("COMMENTS_HOLD_FIRST_TIME", default=True)
-COMMENTS_RATE_LIMIT = env.int("COMMENTS_RATE_LIMIT", default=5)
-COMMENTS_RATE_LIMIT_WINDOW = env.int("COMMENTS_RATE_LIMIT_WINDOW", default=600)  # seconds
-COMMENTS_MIN_FORM_SECONDS = env.int("COMMENTS_MIN_FORM_SECONDS", default=3)  # sent back sooner: "send it again"
-COMMENTS_FORM_MAX_AGE = env.int("COMMENTS_FORM_MAX_AGE", default=2 * 3600)  # seconds a comment form stays valid
-COMMENTS_BLOCK_IP_DAYS = env.int("COMMENTS_BLOCK_IP_DAYS", default=7)  # how long "block author" blocks an address
-# Trusted commenters: a verified address with this many approved comments and no rejection or spam lately.
-COMMENTS_TRUST_AFTER = env.int("COMMENTS_TRUST_AFTER", default=3)
-COMMENTS_TRUST_CLEAN_DAYS = env.int("COMMENTS_TRUST_CLEAN_DAYS", default=30)
-COMMENTS_TRUSTED_SKIP_QUEUE = env.bool("COMMENTS_TRUSTED_SKIP_QUEUE", default=True)  # site-wide switch
-COMMENTS_CONFIRM_MAX_AGE = env.int("COMMENTS_CONFIRM_MAX_AGE", default=3 * 24 * 3600)  # seconds a link works
-COMMENTS_CONFIRM_EVERY = env.int("COMMENTS_CONFIRM_EVERY", default=3600)  # at most one confirmation mail per address
-# A day's confirmation mails to one mailbox (however its address is spelt) and for comments from one network.
-COMMENTS_CONFIRM_PER_MAILBOX = env.int("COMMENTS_CONFIRM_PER_MAILBOX", default=3)
-COMMENTS_CONFIRM_PER_NETWORK = env.int("COMMENTS_CONFIRM_PER_NETWORK", default=30)
-COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=20)  # top-level threads per page
-COMMENTS_IP_RETENTION_DAYS = env.int("COMMENTS_IP_RETENTION_DAYS", default=90)  # then addresses are cleared
+# --- Newsroom policy ------------------------------------------------------------------------------
+# Comment moderation, abuse limits, list sizes, the live poll interval: site settings that Site managers edit in the
+# admin (newsportal.models.SiteSettings, read through newsportal.sitesettings.site_settings()), not variables here.

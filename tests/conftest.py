@@ -91,6 +91,29 @@ def database_breaker_closed():
 
 
 @pytest.fixture
+def site_settings(db):
+    """Change the newsroom's site settings as a Site manager would: `site_settings(rate_limit=2)`.
+
+    Saved like an admin save (the cached copy is dropped); the test's rollback or flush puts the row back. Called
+    without arguments it returns the settings in force.
+    """
+    from newsportal.models import SiteSettings
+    from newsportal.sitesettings import site_settings as in_force
+
+    def change(**values):
+        if not values:
+            return in_force()
+        row, _ = SiteSettings.objects.get_or_create(pk=SiteSettings.SINGLETON)
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.full_clean()
+        row.save()
+        return in_force()  # and in the cache, as after the first reader following an admin save
+
+    return change
+
+
+@pytest.fixture
 def category(db):
     return CategoryFactory(name="World News", slug="world-news")
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = {
-    "COMMENTS_RATE_LIMIT": "1",
-    "COMMENTS_HOLD_FIRST_TIME": "false",
-    "READ_NEXT_SIZE": "3",
-    "COMMENTS_DEFAULT_MODERATION": "post",
+    "SITE_NAME": "Somebody else's site",
+    "TRUSTED_PROXY_COUNT": "3",
+    "IMAGE_UPLOAD_MAX_BYTES": "10",
+    "PAGE_CACHE_MAX_AGE": "1",
     "PAGE_CACHE_SECONDS": "600",
 }
 READ = """
@@ -32,10 +32,10 @@ def test_a_hostile_env_file_and_environment_change_no_test_setting(tmp_path):
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout)
     assert seen == {
-        "COMMENTS_RATE_LIMIT": "5",
-        "COMMENTS_HOLD_FIRST_TIME": "True",
-        "READ_NEXT_SIZE": "5",
-        "COMMENTS_DEFAULT_MODERATION": "pre",
+        "SITE_NAME": "Newsportal",
+        "TRUSTED_PROXY_COUNT": "0",
+        "IMAGE_UPLOAD_MAX_BYTES": str(15 * 1024 * 1024),
+        "PAGE_CACHE_MAX_AGE": "60",
         "PAGE_CACHE_SECONDS": "0",
     }
 
@@ -43,9 +43,9 @@ def test_a_hostile_env_file_and_environment_change_no_test_setting(tmp_path):
 def test_the_site_itself_does_read_its_env_file(tmp_path):
     """The other half: outside the tests, `.env` works as the README says."""
     env_file = tmp_path / ".env"
-    env_file.write_text("READ_NEXT_SIZE=3\nDEBUG=true\n")
-    environment = {key: value for key, value in os.environ.items() if key != "READ_NEXT_SIZE"}
+    env_file.write_text("TRUSTED_PROXY_COUNT=3\nDEBUG=true\n")
+    environment = {key: value for key, value in os.environ.items() if key != "TRUSTED_PROXY_COUNT"}
     environment |= {"NEWSPORTAL_ENV_FILE": str(env_file), "DJANGO_SETTINGS_MODULE": "newsportal.settings"}
-    script = "from django.conf import settings; print(settings.READ_NEXT_SIZE)"
+    script = "from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT)"
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True)
     assert result.stdout.strip() == "3", result.stderr

@@ -2,7 +2,6 @@ from html import unescape as html_unescape
 from urllib.parse import quote, urlsplit
 
 from django import template
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -14,6 +13,7 @@ from articles import embeds, library, metadata, popularity, richtext, search
 from articles.images import SMALL_RENDITION_WIDTH
 from articles.models import Article, Image
 from newsportal.site import site_url
+from newsportal.sitesettings import site_settings
 from newsportal.templatetags.site import open_graph_locale
 
 register = template.Library()
@@ -22,7 +22,7 @@ register = template.Library()
 @register.inclusion_tag("includes/read_next.html")
 def read_next(article, size=None):
     """Render the newest other published articles, newest first, in one query."""
-    items = Article.objects.live().teasers().exclude(pk=article.pk)[: size or settings.READ_NEXT_SIZE]
+    items = Article.objects.live().teasers().exclude(pk=article.pk)[: size or site_settings().read_next_size]
     return {"items": items}
 
 

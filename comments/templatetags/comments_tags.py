@@ -1,5 +1,4 @@
 from django import template
-from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 
@@ -7,6 +6,7 @@ from comments import moderation
 from comments.models import SECTION_ORDERS, Comment
 from comments.text import render_comment_body
 from newsportal.params import MAX_PAGE, positive_int
+from newsportal.sitesettings import site_settings
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ def comment_section(context, article):
     number = positive_int(request.GET.get("page") if request else None, default=1, maximum=MAX_PAGE)
     order = request.GET.get("sort") if request else None
     order = order if order in SECTION_ORDERS else "picks"
-    page = Comment.objects.section_page(article, number, settings.COMMENTS_PER_PAGE, order)
+    page = Comment.objects.section_page(article, number, site_settings().comments_per_page, order)
     if page.number > page.pages:
         raise Http404("No such page of comments")
     return {

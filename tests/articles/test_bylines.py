@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.db.models import ProtectedError
-from django.test import override_settings
 from django.utils import timezone
 
 from tests.factories import ArticleFactory, AuthorFactory
@@ -51,8 +50,8 @@ def test_author_names_are_escaped(client, category):
     assert "&lt;b&gt;Bold&lt;/b&gt; Writer" in byline_of(client, story)
 
 
-@override_settings(ARTICLES_PER_PAGE=2)
-def test_author_page_lists_their_published_articles_newest_first(client, category, writers):
+def test_author_page_lists_their_published_articles_newest_first(client, category, writers, site_settings):
+    site_settings(articles_per_page=2)
     maya, tomas, _ = writers
     now = timezone.now()
     ArticleFactory(category=category, title="Older by Maya", authors=[maya], published_at=now - timedelta(hours=3))

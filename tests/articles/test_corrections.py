@@ -4,7 +4,6 @@ corrections listed site-wide on /corrections/."""
 from datetime import timedelta
 
 import pytest
-from django.test import override_settings
 from django.utils import timezone
 
 from articles.models import Correction
@@ -38,8 +37,8 @@ def test_note_text_is_escaped(client, article):
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
 
 
-@override_settings(ARTICLES_PER_PAGE=2)
-def test_corrections_page_lists_recent_corrections_of_published_stories(client, category):
+def test_corrections_page_lists_recent_corrections_of_published_stories(client, category, site_settings):
+    site_settings(articles_per_page=2)
     now = timezone.now()
     live = ArticleFactory(category=category, title="Live story")
     CorrectionFactory(article=live, text="Oldest correction.", created_at=now - timedelta(days=2))

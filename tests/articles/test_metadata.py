@@ -126,8 +126,8 @@ def test_story_without_image_gets_the_logo_on_a_small_card(client, newsroom):
     assert meta(html, "og:title") == ["Rovers &amp; &quot;Rangers&quot; &lt;draw&gt; 1-1 &lt;/script&gt;"]
 
 
-def test_list_pages_have_canonical_links_with_their_page_number(client, category, settings):
-    settings.ARTICLES_PER_PAGE = 2
+def test_list_pages_have_canonical_links_with_their_page_number(client, category, site_settings):
+    site_settings(articles_per_page=2)
     for _ in range(3):
         ArticleFactory(category=category)
     assert '<link rel="canonical" href="http://testserver/">' in client.get("/").content.decode()

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.test import override_settings
 from django.utils import timezone
 
 from tests.factories import ArticleFactory, CategoryFactory, picture
@@ -94,8 +93,8 @@ def test_navigation_links_every_category_in_menu_order(client, db):
     assert [link.get("href") for link in links] == ["/politics/", "/sport/"]
 
 
-@override_settings(ARTICLES_PER_PAGE=3)
-def test_category_page_is_paginated_newest_first(client, category):
+def test_category_page_is_paginated_newest_first(client, category, site_settings):
+    site_settings(articles_per_page=3)
     now = timezone.now()
     for hours in range(7):
         ArticleFactory(category=category, title=f"Story {hours} hours old", published_at=now - timedelta(hours=hours))

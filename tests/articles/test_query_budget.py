@@ -35,28 +35,28 @@ def archive(request):
     return articles
 
 
-def test_article_page_query_budget(client, archive, django_assert_max_num_queries):
+def test_article_page_query_budget(client, archive):
     with at_most_page_queries(ARTICLE_PAGE_BUDGET):
         html = client.get(archive[0].get_absolute_url()).content.decode()
     assert "Updated" in html and "Breaking" in html and " and " in html  # the features were on the page
 
 
-def test_home_page_query_budget(client, archive, django_assert_max_num_queries):
+def test_home_page_query_budget(client, archive):
     with at_most_page_queries(HOME_PAGE_BUDGET):
         assert client.get("/").status_code == 200
 
 
-def test_category_page_query_budget(client, archive, django_assert_max_num_queries):
+def test_category_page_query_budget(client, archive):
     with at_most_page_queries(CATEGORY_PAGE_BUDGET):
         assert client.get(archive[0].category.get_absolute_url()).status_code == 200
 
 
-def test_author_page_query_budget(client, archive, django_assert_max_num_queries):
+def test_author_page_query_budget(client, archive):
     author = archive[0].credited_authors[0]
-    with django_assert_max_num_queries(LIST_PAGE_BUDGET):
+    with at_most_page_queries(LIST_PAGE_BUDGET):
         assert client.get(f"/authors/{author.slug}/").status_code == 200
 
 
-def test_corrections_page_query_budget(client, archive, django_assert_max_num_queries):
-    with django_assert_max_num_queries(LIST_PAGE_BUDGET):
+def test_corrections_page_query_budget(client, archive):
+    with at_most_page_queries(LIST_PAGE_BUDGET):
         assert client.get("/corrections/").status_code == 200

@@ -127,8 +127,8 @@ def test_clean_query_drops_controls_and_invisible_characters():
     assert not clean_query("\x00\x01\x02")
 
 
-def test_results_are_paginated_and_keep_the_query(client, category, settings):
-    settings.ARTICLES_PER_PAGE = 3
+def test_results_are_paginated_and_keep_the_query(client, category, site_settings):
+    site_settings(articles_per_page=3)
     for number in range(5):
         ArticleFactory(category=category, title=f"Regatta day {number}", body="Sails.")
     first = search(client, "regatta")

@@ -50,15 +50,15 @@ def test_twenty_readers_at_once_are_all_stored_once(article):
     assert bodies == sorted(f"Opinion {n}" for n in range(20))
 
 
-def test_six_identical_comments_sent_at_once_are_stored_once(article, settings):
-    settings.COMMENTS_RATE_LIMIT = 100  # the same-text rule alone answers here
+def test_six_identical_comments_sent_at_once_are_stored_once(article, site_settings):
+    site_settings(rate_limit=100)  # the same-text rule alone answers here
     posts = [{"ip": "198.51.100.7", "body": "Sent six times by a double-clicking reader"}] * 6
     assert send_at_once(article, posts) == [302] + [409] * 5
     assert Comment.objects.count() == 1
 
 
-def test_twelve_comments_at_once_pass_a_limit_of_five_exactly_five_times(article, settings):
-    settings.COMMENTS_RATE_LIMIT = 5
+def test_twelve_comments_at_once_pass_a_limit_of_five_exactly_five_times(article, site_settings):
+    site_settings(rate_limit=5)
     posts = [{"ip": "198.51.100.7", "body": f"Flood number {n}"} for n in range(12)]
     assert send_at_once(article, posts) == [302] * 5 + [429] * 7
     assert Comment.objects.count() == 5

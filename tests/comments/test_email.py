@@ -126,13 +126,13 @@ def test_the_link_works_once_and_leaves_a_cookie_for_later_comments(client, arti
     assert Comment.objects.get(body="Second comment, from the same browser").verified
 
 
-def test_a_tampered_or_expired_link_does_nothing(client, article, mail, settings, monkeypatch):
+def test_a_tampered_or_expired_link_does_nothing(client, article, mail, site_settings, monkeypatch):
     post(client, article, body="Check my link")
     run_worker()
     url = relative(link(mail.messages[0][1], "/comments/confirm/"))
     tampered = client.get(url[:-6] + "AAAAA/")
     assert tampered.status_code == 400 and "not complete" in tampered.content.decode()
-    later = time.time() + settings.COMMENTS_CONFIRM_MAX_AGE + 60
+    later = time.time() + site_settings().confirm_max_age + 60
     monkeypatch.setattr(time, "time", lambda: later)
     expired = client.get(url)
     assert expired.status_code == 400 and "expired" in expired.content.decode()
@@ -145,9 +145,9 @@ def test_at_most_one_confirmation_per_address_in_a_while(client, article, mail):
     assert OutgoingEmail.objects.filter(kind="confirm").count() == 1
 
 
-def test_plus_tags_dots_and_case_reach_one_mailbox_at_most_a_few_times_a_day(client, article, mail, settings):
+def test_plus_tags_dots_and_case_reach_one_mailbox_at_most_a_few_times_a_day(client, article, mail, site_settings):
     """The red team's mail bomb: victim+1@ … victim+50@ used to send 50 mails to one inbox."""
-    settings.COMMENTS_RATE_LIMIT = 1000
+    site_settings(rate_limit=1000)
     variants = [f"victim+{number}@example.org" for number in range(40)]
     variants += ["Victim@Example.org", "VICTIM+x@example.org"]
     for number, address in enumerate(variants):
@@ -166,14 +166,14 @@ def test_plus_tags_dots_and_case_reach_one_mailbox_at_most_a_few_times_a_day(cli
             REMOTE_ADDR=f"203.0.113.{number}",
         )
     confirmations = OutgoingEmail.objects.filter(kind="confirm")
-    assert confirmations.filter(mailbox="victim@example.org").count() == settings.COMMENTS_CONFIRM_PER_MAILBOX == 3
+    assert confirmations.filter(mailbox="victim@example.org").count() == site_settings().confirm_per_mailbox == 3
     assert confirmations.filter(mailbox="jdoe@gmail.com").count() == 3
     assert Comment.objects.filter(body__startswith="Mail bomb").count() == len(variants)  # comments still taken
 
 
-def test_one_network_gets_a_bounded_number_of_confirmations_a_day(client, article, mail, settings):
-    settings.COMMENTS_RATE_LIMIT = 1000
-    settings.COMMENTS_CONFIRM_PER_NETWORK = 5
+def test_one_network_gets_a_bounded_number_of_confirmations_a_day(client, article, mail, site_settings):
+    site_settings(rate_limit=1000)
+    site_settings(confirm_per_network=5)
     for number in range(12):  # twelve different people (or one, pretending), one /24
         client.post(
             f"{article.get_absolute_url()}comment/",
@@ -184,9 +184,9 @@ def test_one_network_gets_a_bounded_number_of_confirmations_a_day(client, articl
     assert set(OutgoingEmail.objects.values_list("sender_network", flat=True)) == {"192.0.2.0/24"}
 
 
-def test_someone_typing_a_known_address_is_held_not_trusted(client, article, mail, settings):
+def test_someone_typing_a_known_address_is_held_not_trusted(client, article, mail, site_settings):
     """The attack of the issue: a known commenter's address, typed by someone else, on a post-moderated article."""
-    settings.COMMENTS_HOLD_FIRST_TIME = True
+    site_settings(hold_first_time=True)
     article.comment_moderation = "post"
     article.save()
     for number in range(3):
@@ -222,8 +222,8 @@ def send_as_kai(client, article, body):
     return Comment.objects.get(body=body)
 
 
-def test_trust_comes_after_enough_approved_comments_and_skips_pre_moderation(regular, article, settings):
-    settings.COMMENTS_TRUST_AFTER = 3
+def test_trust_comes_after_enough_approved_comments_and_skips_pre_moderation(regular, article, site_settings):
+    site_settings(trust_after=3)
     assert send_as_kai(regular, article, "Third one").status == Comment.Status.PENDING  # two approved: not trusted yet
     Comment.objects.filter(body="Third one").update(status=Comment.Status.APPROVED)
     assert (
@@ -231,7 +231,7 @@ def test_trust_comes_after_enough_approved_comments_and_skips_pre_moderation(reg
     )  # published at once, pre-moderated
 
 
-def test_trust_ends_with_a_rejection_and_respects_both_switches(regular, article, settings, moderator):
+def test_trust_ends_with_a_rejection_and_respects_both_switches(regular, article, site_settings, moderator):
     CommentFactory(author_email="kai@example.com", status=Comment.Status.APPROVED, verified=True)
     assert send_as_kai(regular, article, "Trusted words").status == Comment.Status.APPROVED
     article.trusted_commenters_skip_queue = False
@@ -239,9 +239,9 @@ def test_trust_ends_with_a_rejection_and_respects_both_switches(regular, article
     assert send_as_kai(regular, article, "On a sensitive story").status == Comment.Status.PENDING
     article.trusted_commenters_skip_queue = True
     article.save()
-    settings.COMMENTS_TRUSTED_SKIP_QUEUE = False
+    site_settings(trusted_skip_queue=False)
     assert send_as_kai(regular, article, "Site switch off").status == Comment.Status.PENDING
-    settings.COMMENTS_TRUSTED_SKIP_QUEUE = True
+    site_settings(trusted_skip_queue=True)
     rejected = Comment.objects.filter(body="Site switch off")
     comments_moderate(comments=rejected, moderator=moderator, status=Comment.Status.REJECTED, action="reject")
     assert send_as_kai(regular, article, "After a rejection").status == Comment.Status.PENDING

@@ -24,9 +24,9 @@ EVASIONS = {
 
 
 @pytest.fixture
-def open_door(article, settings):
+def open_door(article, site_settings):
     """A post-moderated article, a reader the rules trust, and "casino" on the word list."""
-    settings.COMMENTS_HOLD_FIRST_TIME = False
+    site_settings(hold_first_time=False)
     article.comment_moderation = "post"
     article.save()
     BlockedTerm.objects.create(kind="word", value="casino")
@@ -90,13 +90,13 @@ def test_a_token_from_another_article_is_refused_with_the_text_kept(article, pos
     assert form_age_seconds(renewed, article) is not None  # a token of this article's form now
 
 
-def test_an_expired_form_is_refused_then_accepted_with_its_new_token(article, post_comment, settings, monkeypatch):
-    settings.COMMENTS_FORM_MAX_AGE = 3600
+def test_an_expired_form_is_refused_then_accepted_with_its_new_token(article, post_comment, site_settings, monkeypatch):
+    site_settings(form_max_age=3600)
     old = form_started_token(article, time.time() - 3601)
     response = post_comment(article, body="Left open over lunch", started=old)
     assert response.status_code == 400 and "opened a while ago" in response.content.decode()
     renewed = select(response.content.decode(), "input[name=started]")[0].get("value")
-    later = time.time() + settings.COMMENTS_MIN_FORM_SECONDS + 1  # the reader reads it over once more
+    later = time.time() + site_settings().min_form_seconds + 1  # the reader reads it over once more
     monkeypatch.setattr(time, "time", lambda: later)
     assert post_comment(article, body="Left open over lunch", started=renewed).status_code == 302
     assert Comment.objects.get().body == "Left open over lunch"

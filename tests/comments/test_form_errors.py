@@ -66,8 +66,8 @@ def test_a_nul_byte_gets_a_message_not_an_error(article, post_comment):
     assert "Null characters are not allowed." in response.content.decode()
 
 
-def test_refusal_keeps_the_text_too(article, post_comment, settings):
-    settings.COMMENTS_RATE_LIMIT = 1
+def test_refusal_keeps_the_text_too(article, post_comment, site_settings):
+    site_settings(rate_limit=1)
     post_comment(article, body="First")
     response = post_comment(article, **TYPED)
     assert response.status_code == 429

@@ -112,6 +112,6 @@ def test_accepted_text_is_stored_exactly_and_shown_escaped(client, article, no_r
 
 
 @pytest.fixture
-def no_rate_limit(settings):
+def no_rate_limit(site_settings):
     """Let many examples through: no rate limit."""
-    settings.COMMENTS_RATE_LIMIT = 10**9
+    site_settings(rate_limit=10**9)

@@ -39,8 +39,8 @@ def returning(article):
 # --- Hold rules ---
 
 
-def test_more_links_than_allowed_holds(article, settings):
-    settings.COMMENTS_MAX_LINKS = 2
+def test_more_links_than_allowed_holds(article, site_settings):
+    site_settings(max_links=2)
     assert not moderation.too_many_links(submission(article, body="see https://a.example and www.b.org"))
     assert moderation.too_many_links(submission(article, body="https://a.example http://b.example www.c.org"))
 
@@ -73,8 +73,8 @@ def test_first_time_commenter_holds_until_one_verified_comment_is_approved(artic
     assert moderation.first_time_commenter(submission(article, verified=False))
 
 
-def test_first_time_rule_can_be_switched_off(article, settings):
-    settings.COMMENTS_HOLD_FIRST_TIME = False
+def test_first_time_rule_can_be_switched_off(article, site_settings):
+    site_settings(hold_first_time=False)
     assert not moderation.first_time_commenter(submission(article))
 
 
@@ -123,8 +123,8 @@ def test_blocked_email_and_ip_are_recognised(article):
 # --- Refusals ---
 
 
-def test_rate_limit_counts_per_reader(article, settings):
-    settings.COMMENTS_RATE_LIMIT = 2
+def test_rate_limit_counts_per_reader(article, site_settings):
+    site_settings(rate_limit=2)
     sub = submission(article)
     assert moderation.claim_allowance(sub) and moderation.claim_allowance(sub)
     assert not moderation.claim_allowance(sub)
@@ -134,8 +134,8 @@ def test_rate_limit_counts_per_reader(article, settings):
     assert moderation.claim_allowance(submission(article, ip_address="198.51.100.8"))
 
 
-def test_a_comment_whose_insert_fails_gives_back_its_allowance_and_its_text(article, settings, monkeypatch):
-    settings.COMMENTS_RATE_LIMIT = 1
+def test_a_comment_whose_insert_fails_gives_back_its_allowance_and_its_text(article, site_settings, monkeypatch):
+    site_settings(rate_limit=1)
     sub = submission(article, body="Lost on the way in")
 
     def failing_store(*args):
@@ -168,8 +168,8 @@ def test_post_moderation_publishes_a_clean_comment(article, returning):
     assert moderation.classify(submission(article)) == ("approved", [])
 
 
-def test_site_wide_post_moderation(article, returning, settings):
-    settings.COMMENTS_DEFAULT_MODERATION = "post"
+def test_site_wide_post_moderation(article, returning, site_settings):
+    site_settings(default_moderation="post")
     assert moderation.classify(submission(article))[0] == "approved"
     article.comment_moderation = "pre"
     assert moderation.classify(submission(article, body="Another view"))[0] == "pending"
@@ -247,13 +247,13 @@ def test_held_comment_records_reasons_for_moderators(article, post_comment):
 # --- Closing ---
 
 
-def test_comments_close_after_the_configured_days(article, settings):
-    settings.COMMENTS_CLOSE_AFTER_DAYS = 14
+def test_comments_close_after_the_configured_days(article, site_settings):
+    site_settings(close_after_days=14)
     article.published_at = timezone.now() - timedelta(days=13)
     assert moderation.comments_are_open(article)
     article.published_at = timezone.now() - timedelta(days=15)
     assert not moderation.comments_are_open(article)
-    settings.COMMENTS_CLOSE_AFTER_DAYS = 0
+    site_settings(close_after_days=0)
     assert moderation.comments_are_open(article)
 
 

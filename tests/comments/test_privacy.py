@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 SECRET_EMAIL = "private.person@example.com"
 
 
-def test_purge_clears_old_addresses_and_changes_nothing_else(settings):
-    settings.COMMENTS_IP_RETENTION_DAYS = 90
+def test_purge_clears_old_addresses_and_changes_nothing_else(site_settings):
+    site_settings(ip_retention_days=90)
     old = CommentFactory(created_at=timezone.now() - timedelta(days=91), user_agent="Firefox", ip_address="192.0.2.5")
     recent = CommentFactory(created_at=timezone.now() - timedelta(days=89), user_agent="Safari")
     before = model_to_dict(Comment.objects.get(pk=old.pk))

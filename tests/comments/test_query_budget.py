@@ -13,8 +13,8 @@ ARTICLE_PAGE_WITHOUT_COMMENTS = 6  # article with its authors and notes (prefetc
 
 
 @pytest.mark.parametrize("comments", [0, 1, 200])
-def test_comment_section_adds_at_most_two_queries(client, article, comments, settings):
-    settings.COMMENTS_PER_PAGE = 500  # all on one page: every comment is rendered
+def test_comment_section_adds_at_most_two_queries(client, article, comments, site_settings):
+    site_settings(comments_per_page=200)  # all on one page: every comment is rendered
     ArticleFactory.create_batch(3)
     threads = CommentFactory.create_batch(comments // 2 or comments, article=article)
     for parent in threads[: comments - len(threads)]:
@@ -27,8 +27,8 @@ def test_comment_section_adds_at_most_two_queries(client, article, comments, set
     assert shown == comments
 
 
-def test_long_threads_are_paginated(client, article, settings, django_assert_max_num_queries):
-    settings.COMMENTS_PER_PAGE = 10
+def test_long_threads_are_paginated(client, article, site_settings, django_assert_max_num_queries):
+    site_settings(comments_per_page=10)
     threads = CommentFactory.create_batch(25, article=article)
     CommentFactory(article=article, parent=threads[12], body="Reply on the second page")
     first = client.get(article.get_absolute_url()).content.decode()

@@ -62,8 +62,8 @@ def private_redis(request, settings):
     server.stop()
 
 
-def test_a_redis_restart_does_not_reset_the_allowance(client, article, settings, private_redis):
-    settings.COMMENTS_RATE_LIMIT = 3
+def test_a_redis_restart_does_not_reset_the_allowance(client, article, site_settings, private_redis):
+    site_settings(rate_limit=3)
     url = f"{article.get_absolute_url()}comment/"
 
     def post(number):

@@ -37,8 +37,8 @@ def test_one_report_per_reader(client, article):
     assert Report.objects.count() == 1
 
 
-def test_reports_from_different_readers_hide_the_comment(client, article, settings):
-    settings.COMMENTS_REPORTS_TO_HIDE = 3
+def test_reports_from_different_readers_hide_the_comment(client, article, site_settings):
+    site_settings(reports_to_hide=3)
     comment = CommentFactory(article=article, body="Contested words")
     for address in NETWORKS[:2]:
         report(client, comment, address)
@@ -52,8 +52,8 @@ def test_reports_from_different_readers_hide_the_comment(client, article, settin
     assert ModerationLog.objects.get(comment=comment).action == "hidden by reports"
 
 
-def test_approved_again_after_reports_needs_new_reports_to_hide(client, article, moderator, settings):
-    settings.COMMENTS_REPORTS_TO_HIDE = 2
+def test_approved_again_after_reports_needs_new_reports_to_hide(client, article, moderator, site_settings):
+    site_settings(reports_to_hide=2)
     comment = CommentFactory(article=article)
     report(client, comment, NETWORKS[0])
     report(client, comment, NETWORKS[1])
@@ -86,11 +86,11 @@ def test_report_without_reason_asks_for_one(client, article):
     ],
     ids=["ipv4-24", "ipv6-64", "mapped"],
 )
-def test_many_addresses_in_one_network_never_hide_a_good_comment(article, settings, addresses):
+def test_many_addresses_in_one_network_never_hide_a_good_comment(article, site_settings, addresses):
     """The red team's attack: three addresses (an IPv6 /64 makes them free) used to hide any comment."""
     from django.test import Client
 
-    settings.COMMENTS_REPORTS_TO_HIDE = 3
+    site_settings(reports_to_hide=3)
     comment = CommentFactory(article=article)
     for address in addresses:
         assert "Thank you" in report(Client(), comment, address).content.decode()  # each a new browser
@@ -106,12 +106,12 @@ def test_one_browser_reports_once_whatever_its_address(client, article):
     assert "already reported" in report(client, comment, NETWORKS[1]).content.decode()
 
 
-def test_a_verified_readers_report_weighs_more_but_one_network_is_never_enough(article, settings):
+def test_a_verified_readers_report_weighs_more_but_one_network_is_never_enough(article, site_settings):
     from django.test import Client
 
     from tests.comments.conftest import prove_address
 
-    settings.COMMENTS_REPORTS_TO_HIDE = 3
+    site_settings(reports_to_hide=3)
     comment = CommentFactory(article=article)
     CommentFactory(article=article, author_email="priya@example.com", verified=True)
     verified = Client()

@@ -73,9 +73,6 @@ def topology(request):
         "HTTP_PORT": str(http_port),
         "HTTPS_PORT": str(https_port),
         "PYTHON": sys.executable,
-        "COMMENTS_RATE_LIMIT": "2",
-        "COMMENTS_MIN_FORM_SECONDS": "0",
-        "COMMENTS_HOLD_FIRST_TIME": "false",
         "WEB_CONCURRENCY": "2",
         "LOG_LEVEL": "WARNING",
     }
@@ -98,13 +95,17 @@ def topology(request):
             time.sleep(0.1)
         else:
             pytest.fail("deploy/serve did not start: " + (run_dir / "logs" / "nginx-error.log").read_text()[-2000:])
-        subprocess.run(
-            [sys.executable, "manage.py", "demo", "--force"],
-            cwd=ROOT,
-            env=environment | topology_settings(site),
-            check=True,
-            capture_output=True,
-        )
+        for command in (
+            ["demo", "--force"],
+            ["site_settings", "rate_limit=2", "min_form_seconds=0", "hold_first_time=false"],
+        ):
+            subprocess.run(
+                [sys.executable, "manage.py", *command],
+                cwd=ROOT,
+                env=environment | topology_settings(site),
+                check=True,
+                capture_output=True,
+            )
         yield site
     finally:
         os.killpg(server.pid, signal.SIGTERM)

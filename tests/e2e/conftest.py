@@ -185,19 +185,18 @@ def restore(snapshot):
 
 
 @pytest.fixture
-def site(demo_snapshot, browser, live_server, settings, django_db_serialized_rollback):
+def site(demo_snapshot, browser, live_server, settings, django_db_serialized_rollback, site_settings):
     """Serve the demo content on a fresh database, with e2e settings, and check the browser log afterwards.
 
     A live-server test needs real commits, so the database is flushed after it; serialized rollback (as in the
     other transactional tests) brings back what the data migrations created, the staff groups among it.
     """
-    # A browser fills the form in well under the anti-bot minimum and posts more than a reader's allowance.
-    settings.COMMENTS_MIN_FORM_SECONDS = 0
-    settings.COMMENTS_RATE_LIMIT = 1000
     settings.SITE_URL = live_server.url  # the pages' canonical links and cards point at the server under test
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
     settings.MEDIA_ROOT = demo_snapshot.media
     restore(demo_snapshot)
+    # A browser fills the form in well under the anti-bot minimum and posts more than a reader's allowance.
+    site_settings(min_form_seconds=0, rate_limit=1000)
     log = BrowserLog()
     live = Site(url=live_server.url, browser=browser, log=log)
     yield live

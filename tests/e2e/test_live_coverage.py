@@ -12,8 +12,8 @@ UPDATE = "Engineers confirm every gate of the main barrier is watertight."
 
 
 @pytest.fixture
-def live_page(site, settings):
-    settings.LIVE_POLL_SECONDS = 1  # the readers' pages ask every second instead of every ten
+def live_page(site, site_settings):
+    site_settings(live_poll_seconds=1)  # the readers' pages ask every second instead of every ten
     return Article.objects.exclude(live_from=None).select_related("category").get()
 
 

@@ -159,11 +159,11 @@ def report(page, comment, reason):
     return page.get_by_role("status").inner_text()
 
 
-def test_reports_from_enough_different_readers_hide_a_comment(site, settings):
+def test_reports_from_enough_different_readers_hide_a_comment(site, settings, site_settings):
     # Each reader comes through the proxy with their own address, each on a network of its own, as on the
     # production site (reports from one network count once).
     settings.TRUSTED_PROXY_COUNT = 1
-    threshold = settings.COMMENTS_REPORTS_TO_HIDE
+    threshold = site_settings().reports_to_hide
     comment = Comment.objects.public().filter(parent__isnull=True).select_related("article__category").first()
     readers = [site.new_page(headers={"X-Forwarded-For": f"203.0.{n}.9"}) for n in range(1, threshold + 1)]
 

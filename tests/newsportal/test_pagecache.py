@@ -31,12 +31,12 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture(autouse=True)
-def page_cache(settings):
+def page_cache(settings, site_settings):
     settings.PAGE_CACHE_SECONDS = 60
     settings.PAGE_CACHE_MAX_AGE = 30
     settings.PAGE_CACHE_STALE_SECONDS = 120
     settings.PAGE_CACHE_GRACE_SECONDS = 5
-    settings.READ_NEXT_SIZE = 5
+    site_settings(read_next_size=5)
 
 
 def served(client, url, **headers):
@@ -344,8 +344,10 @@ def inline_forms():
     return management
 
 
-def test_a_comment_published_at_once_refreshes_only_that_story(client, pages, site, settings):
-    settings.COMMENTS_HOLD_FIRST_TIME = False
+def test_a_comment_published_at_once_refreshes_only_that_story(client, pages, site, site_settings):
+    site_settings(hold_first_time=False)
+    for url in pages.values():  # a settings change refreshes every page
+        client.get(url)
     story = site["story"]
     story.comment_moderation = Article.CommentModeration.POST
     story.save(update_fields=["comment_moderation"])
@@ -355,8 +357,8 @@ def test_a_comment_published_at_once_refreshes_only_that_story(client, pages, si
     assert "Published straight away" in client.get(pages["story"]).content.decode()
 
 
-def test_reports_that_hide_a_comment_refresh_only_that_story(client, pages, site, settings):
-    settings.COMMENTS_REPORTS_TO_HIDE = 2
+def test_reports_that_hide_a_comment_refresh_only_that_story(client, pages, site, site_settings):
+    site_settings(reports_to_hide=2)
     comment = CommentFactory(article=site["story"], body="Words readers reported")
     for url in pages.values():
         client.get(url)
@@ -365,6 +367,11 @@ def test_reports_that_hide_a_comment_refresh_only_that_story(client, pages, site
     comment_report(comment=comment, reason="abuse", reporter_key="two")
     assert_stale(client, pages, "story")
     assert "Words readers reported" not in client.get(pages["story"]).content.decode()
+
+
+def test_a_site_settings_change_refreshes_every_page(client, pages, site_settings):
+    site_settings(read_next_size=4)
+    assert_stale(client, pages, *EVERY_PAGE)
 
 
 def test_the_demo_command_refreshes_every_page(client, pages, settings):
@@ -471,8 +478,8 @@ def test_tracking_parameters_share_one_entry(client, site):
     assert states == {"HIT"}
 
 
-def test_parameters_a_view_reads_are_part_of_the_key(client, site, settings):
-    settings.ARTICLES_PER_PAGE = 1
+def test_parameters_a_view_reads_are_part_of_the_key(client, site, site_settings):
+    site_settings(articles_per_page=1)
     url = site["other"].category.get_absolute_url()
     assert served(client, url) == "MISS"
     assert served(client, f"{url}?page=2") == "MISS"
@@ -482,8 +489,8 @@ def test_parameters_a_view_reads_are_part_of_the_key(client, site, settings):
     assert served(client, "/search/?utm_medium=mail&q=rovers") == "HIT"
 
 
-def test_the_view_sees_only_the_parameters_of_its_key(client, site, settings):
-    settings.ARTICLES_PER_PAGE = 1
+def test_the_view_sees_only_the_parameters_of_its_key(client, site, site_settings):
+    site_settings(articles_per_page=1)
     url = site["other"].category.get_absolute_url()
     page = client.get(f"{url}?page=2&utm_campaign=secret-newsletter").content.decode()
     assert "?page=3" in page  # the page does link onwards
@@ -567,10 +574,10 @@ def test_brotli_is_preferred_and_a_refused_encoding_is_not_used(client, site):
 
 def public_page_urls(site):
     """Return every public page type's address (the story gets a second page of comments for it)."""
-    from django.conf import settings
+    from newsportal.sitesettings import site_settings
 
     story, world, author = site["story"], site["world"], site["author"]
-    CommentFactory.create_batch(settings.COMMENTS_PER_PAGE + 1 - story.comments.count(), article=story)
+    CommentFactory.create_batch(site_settings().comments_per_page + 1 - story.comments.count(), article=story)
     return {
         "home": "/",
         "category": world.get_absolute_url(),

@@ -110,9 +110,6 @@ def deployment(request, tmp_path_factory, static_root):
         "MEDIA_ROOT": str(tmp_path / "media"),
         "REDIS_URL": "",
         "PAGE_CACHE_SECONDS": "300",
-        "COMMENTS_RATE_LIMIT": "3",
-        "COMMENTS_MIN_FORM_SECONDS": "0",
-        "COMMENTS_DEFAULT_MODERATION": "pre",
         "LOG_LEVEL": "ERROR",
     }
     if request.param == "redis":
@@ -124,6 +121,7 @@ def deployment(request, tmp_path_factory, static_root):
     site = Site(environment, port)
     site.manage("migrate", "--noinput", "-v0")
     site.manage("shell", "-v0", script=SETUP)
+    site.manage("site_settings", "rate_limit=3", "min_form_seconds=0", "default_moderation=pre")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "newsportal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3"],
         cwd=ROOT,

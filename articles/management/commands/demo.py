@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from newsportal import pagecache
-from newsportal.roles import EDITORS, MODERATORS, REPORTERS
+from newsportal.roles import EDITORS, MODERATORS, REPORTERS, SITE_MANAGERS
 
 # username → (role, full name): two editors, to see the desk's presence and conflicts with two browsers.
 DEMO_ACCOUNTS = {
@@ -20,6 +20,7 @@ DEMO_ACCOUNTS = {
     "editor2": (EDITORS, "Omar Said"),
     "reporter": (REPORTERS, "Rosa Imre"),
     "moderator": (MODERATORS, "Kit Moreno"),
+    "chief": (SITE_MANAGERS, "Ines Duarte"),
 }
 
 

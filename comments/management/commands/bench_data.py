@@ -71,7 +71,7 @@ class Command(BaseCommand):
                     "credit_line": "Benchmark Desk",
                     "status": Article.Status.PUBLISHED,
                     "published_at": now - timedelta(seconds=span * number / max(articles, 1) + 60),
-                    # Old stories have closed comments, as they would after COMMENTS_CLOSE_AFTER_DAYS.
+                    # Old stories have closed comments, as they would after the site setting's closing age.
                     "comments_open": number < 1000,
                     "body_html": "".join(f"<p>{escape(text)}</p>" for text in body),
                 }
