@@ -14,7 +14,11 @@ app_name = "articles"
 urlpatterns = [
     path("", public_page(views.HomeView.as_view()), name="home"),
     path("authors/", public_page(views.AuthorListView.as_view()), name="authors"),
-    path("authors/<slug:slug>/", public_page(views.AuthorView.as_view(), reads={"page": page_number}), name="author"),
+    path(
+        "authors/<slug:slug>/",
+        public_page(views.AuthorView.as_view(), reads={"page": page_number}, keys_from={"slug": "author"}),
+        name="author",
+    ),
     path(
         "corrections/", public_page(views.CorrectionListView.as_view(), reads={"page": page_number}), name="corrections"
     ),

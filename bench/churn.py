@@ -1,6 +1,6 @@
 """Make changes at a fixed rate through the project's own services while bench/run reads pages (issue 11).
 
-    python bench/churn.py moderation --rate 5 --seconds 20 --paths FILE --log FILE
+    python bench/churn.py moderation --rate 5 --seconds 20 --paths FILE --log FILE [--visible-at URL]
     python bench/churn.py editorial --every 10 --seconds 30 --paths FILE --log FILE [--newest]
     python bench/churn.py presence --editors 50 --every 15 --base URL --seconds 30 --paths FILE --log FILE
     python bench/churn.py sessions --editors 50 --paths FILE --log OUTPUT --seconds 0
@@ -11,6 +11,8 @@ of the next article with `article_save`, as an editor's does (`--newest`: always
 every page). `presence` (issue 21): `--editors` logged-in editors each send the change form's heartbeat over HTTP
 every `--every` seconds, each with a story of the rotation open; these change no page and are logged as nothing.
 `sessions` writes such editors' sessions for bench/heartbeat.lua.
+`--visible-at` (issue 26): after each decision, a thread reads the story at that address (the edge) until the
+comment shows, and `<log>.visible` gets the seconds it took, one line per decision.
 Changes fall in the middle of each interval from `--start-at` on, for `--seconds`; each is logged as
 `<unix time> <path>` for bench/report.py.
 """
@@ -18,7 +20,9 @@ Changes fall in the middle of each interval from `--start-at` on, for `--seconds
 import argparse
 import os
 import sys
+import threading
 import time
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -52,6 +56,17 @@ def moderate(article, number):
     comments_moderate(
         comments=Comment.objects.filter(pk=comment.pk), moderator=None, status=Comment.Status.APPROVED, action="approve"
     )
+
+
+def visible_after(url, text, since, delays, timeout=30.0):
+    """Read `url` until it shows `text`; record how long after `since` that was (None: never, within `timeout`)."""
+    while time.time() - since < timeout:
+        with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 - the benchmark's own loopback server
+            if text in answer.read().decode():
+                delays.append(time.time() - since)
+                return
+        time.sleep(0.02)
+    delays.append(None)
 
 
 def edit(article, number):
@@ -131,6 +146,7 @@ def main():
     parser.add_argument("--newest", action="store_true", help="editorial: always change the newest story")
     parser.add_argument("--log", required=True)
     parser.add_argument("--start-at", type=float, help="unix time of the first change's interval (default: now)")
+    parser.add_argument("--visible-at", help="moderation: the edge's address, read until each decision shows")
     options = parser.parse_args()
     if options.mode == "sessions":  # for bench/heartbeat.lua: one "<story id>,<session>,<csrf>" per editor
         articles = articles_of(Path(options.paths).read_text().split())
@@ -152,14 +168,24 @@ def main():
         targets = articles_of(Path(options.paths).read_text().split())
     change = moderate if options.mode == "moderation" else edit
     started = options.start_at or time.time()
+    delays, watchers = [], []
     with open(options.log, "w") as log:
         number = 0
         while (due := number * interval + interval / 2) < options.seconds:
             time.sleep(max(0.0, started + due - time.time()))
             article = targets[number % len(targets)]
             change(article, number)
-            log.write(f"{time.time():.3f} {article.get_absolute_url()}\n")
+            decided = time.time()
+            log.write(f"{decided:.3f} {article.get_absolute_url()}\n")
+            if options.visible_at:
+                url, text = f"{options.visible_at}{article.get_absolute_url()}", f"Churn decision {number}<"
+                watchers.append(threading.Thread(target=visible_after, args=(url, text, decided, delays)))
+                watchers[-1].start()
             number += 1
+    for watcher in watchers:
+        watcher.join()
+    if options.visible_at:
+        Path(f"{options.log}.visible").write_text("".join(f"{delay}\n" for delay in delays))
 
 
 if __name__ == "__main__":

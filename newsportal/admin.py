@@ -3,8 +3,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import edge
 from .admin_rules import NoAdding, NoDeleting
-from .models import SiteSettings
+from .models import EdgePurge, SiteSettings
 
 
 @admin.register(SiteSettings)
@@ -51,3 +52,20 @@ class SiteSettingsAdmin(NoAdding, NoDeleting, SimpleHistoryAdmin):
             raise PermissionDenied
         settings, _ = SiteSettings.objects.get_or_create(pk=SiteSettings.SINGLETON)
         return redirect("admin:newsportal_sitesettings_change", settings.pk)
+
+
+@admin.register(EdgePurge)
+class EdgePurgeAdmin(NoAdding, admin.ModelAdmin):
+    """Purges an edge node has not taken yet: the worker retries them; staff see the trouble and may retry now."""
+
+    list_display = ["keys", "url", "attempts", "last_error", "first_failed_at", "next_attempt_at", "given_up"]
+    readonly_fields = [field.name for field in EdgePurge._meta.fields]
+    actions = ["retry_now"]
+
+    @admin.action(description="Retry the selected purges now", permissions=["change"])
+    def retry_now(self, request, queryset):
+        for purge_id in queryset.values_list("pk", flat=True):
+            EdgePurge.objects.filter(pk=purge_id).update(given_up=False)
+            edge.retry(purge_id)
+        left = EdgePurge.objects.filter(pk__in=queryset.values("pk")).count()
+        self.message_user(request, f"Retried. {left} purge(s) still waiting." if left else "Every purge went through.")

@@ -40,3 +40,34 @@ def settings_moved_to_the_admin(app_configs, **kwargs):
         for name in FORMER_ENVIRONMENT.values()
         if name in os.environ
     ]
+
+
+@register
+def edge_settings(app_configs, **kwargs):
+    """An edge named without what it needs would cache pages that are never purged."""
+    from django.utils.module_loading import import_string
+
+    from . import edge
+
+    name = settings.EDGE_BACKEND
+    if not name:
+        return []
+    if name not in edge.BACKENDS:
+        try:
+            import_string(name)
+        except ImportError:
+            return [
+                Error(
+                    f"EDGE_BACKEND={name!r}: choose varnish, fastly, cloudflare or a class path", id="newsportal.E004"
+                )
+            ]
+    needs = {
+        "varnish": ["EDGE_PURGE_URLS"],
+        "fastly": ["FASTLY_SERVICE_ID", "FASTLY_API_TOKEN"],
+        "cloudflare": ["CLOUDFLARE_ZONE_ID", "CLOUDFLARE_API_TOKEN"],
+    }.get(name, [])
+    return [
+        Error(f"EDGE_BACKEND={name} needs {setting}", id="newsportal.E005")
+        for setting in needs
+        if not getattr(settings, setting)
+    ]

@@ -108,3 +108,20 @@ class CSPMiddleware(DjangoCSPMiddleware):
         if HEADER not in response and not debug_page:
             response[HEADER] = _fixed_policy(repr(policy))
         return response
+
+
+class PrivateByDefaultMiddleware:
+    """An answer no one marked as shareable is one reader's: no shared cache (an edge, a CDN, a proxy) may keep it.
+
+    Public pages get their Cache-Control from the page cache, static files from WhiteNoise, the admin from
+    Django; forms, confirmations, previews and everything else without one get `private, no-store`.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -147,3 +147,29 @@ class SiteSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = self.SINGLETON
         super().save(*args, **kwargs)
+
+
+class EdgePurge(models.Model):
+    """A purge an edge node did not take when the change committed: retried by the worker until it goes through.
+
+    Rows exist only while a purge is outstanding, so the admin's list is the edge's trouble at a glance.
+    """
+
+    url = models.CharField("edge address", max_length=500)
+    method = models.CharField(max_length=10)
+    headers = models.JSONField(default=dict)
+    body = models.TextField(blank=True)
+    keys = models.TextField("keys")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField("last error", max_length=500, blank=True)
+    first_failed_at = models.DateTimeField("first failed", auto_now_add=True)
+    next_attempt_at = models.DateTimeField("next attempt", db_index=True)
+    given_up = models.BooleanField("given up", default=False, help_text="Retry it from the list once the edge is back.")
+
+    class Meta:
+        ordering = ["-first_failed_at"]
+        verbose_name = "edge purge waiting"
+        verbose_name_plural = "edge purges waiting"
+
+    def __str__(self):
+        return f"{self.keys} at {self.url}"

@@ -59,7 +59,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.encoding import escape_uri_path
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
-from . import outages
+from . import edge, outages
 
 SITE = "pages:gen:site"
 LISTS = "pages:gen:lists"
@@ -77,18 +77,21 @@ class Policy:
     reads: tuple  # (name, normaliser) pairs, in the order declared: see `newsportal.params`
     article_kwarg: str | None
     max_age: int | None = None  # what browsers may keep, when shorter than PAGE_CACHE_MAX_AGE (a polled fragment)
+    keys_from: tuple = (("category", "category"),)  # (URL keyword, edge key) pairs: finer keys (newsportal.edge)
 
 
-def public_page(view=None, *, reads=(), article_kwarg=None, max_age=None):
+def public_page(view=None, *, reads=(), article_kwarg=None, max_age=None, keys_from=None):
     """Mark a view's responses as identical for every anonymous reader, so they may be cached whole.
 
     `reads`: the query parameters the view uses, {name: normaliser} (`newsportal.params`: what a value becomes, or
     None to drop it); every other parameter is dropped before the view runs;
-    `article_kwarg`: the URL keyword holding the slug of the one article the page shows (its story page).
+    `article_kwarg`: the URL keyword holding the slug of the one article the page shows (its story page);
+    `keys_from`: {URL keyword: edge key} for finer surrogate keys than the generations (`category` by default).
     """
 
     def decorate(view):
-        policy = Policy(tuple(dict(reads).items()), article_kwarg, max_age)
+        finer = Policy.keys_from if keys_from is None else tuple(keys_from.items())
+        policy = Policy(tuple(dict(reads).items()), article_kwarg, max_age, finer)
 
         @wraps(view)
         def wrapped(request, *args, **kwargs):
@@ -140,7 +143,13 @@ def article_key(article):
 
 
 def _replace_on_commit(keys):
-    transaction.on_commit(lambda: _replace(set(keys)))
+    """After commit: new generations here, then the edge's copies purged (so its refetch finds the new page)."""
+
+    def replace_and_purge():
+        _replace(set(keys))
+        edge.purge(set(keys))
+
+    transaction.on_commit(replace_and_purge)
 
 
 def new_generation():
@@ -179,6 +188,7 @@ class Page:
         self.lock_key = f"page-render:{digest}"
         group = article_key(match.kwargs[policy.article_kwarg]) if policy.article_kwarg else LISTS
         self.generation_keys = (SITE, group)
+        self.edge_keys = edge.page_keys(self.generation_keys, match.kwargs, policy.keys_from)
         self.max_age = policy.max_age
 
 
@@ -203,16 +213,16 @@ class PageCacheMiddleware:
         if entry is not None:
             stale_since = self.stale_since(entry, generations)
             if stale_since is None:
-                return self.answer(request, entry, "HIT")
+                return self.answer(request, page, entry, "HIT")
             if time.time() - stale_since < settings.PAGE_CACHE_GRACE_SECONDS:
                 locked = self.claim(page)
                 if not locked:  # another request is rendering this page: hand out the previous copy meanwhile
-                    return self.answer(request, entry, "STALE")
+                    return self.answer(request, page, entry, "STALE")
                 # That request may have stored the new page between our read and our lock: read once more.
                 entry, generations = self.reread(page, entry, generations)
                 if self.stale_since(entry, generations) is None:
                     self.release(page)
-                    return self.answer(request, entry, "HIT")
+                    return self.answer(request, page, entry, "HIT")
         try:
             return self.render(request, page, entry, generations)
         finally:
@@ -281,10 +291,10 @@ class PageCacheMiddleware:
                 cache.set_many({page.keys[encoding]: entry for encoding, entry in entries.items()}, timeout=timeout)
             except Exception as error:  # noqa: BLE001 - serve the page uncached
                 outages.down("cache", error)
-            return self.answer(request, entries[page.encoding], "MISS")
+            return self.answer(request, page, entries[page.encoding], "MISS")
         if previous is not None:
             if response.status_code >= 500:  # the database is away: the previous copy beats an error page
-                return self.answer(request, previous, "STALE")
+                return self.answer(request, page, previous, "STALE")
             try:
                 cache.delete_many(list(page.keys.values()))  # gone or moved: never hand out the old copy again
             except Exception as error:  # noqa: BLE001 - it expires by itself
@@ -347,7 +357,7 @@ class PageCacheMiddleware:
             }
         return entries
 
-    def answer(self, request, entry, state):
+    def answer(self, request, page, entry, state):
         """Answer from a stored page: 304 when the reader's copy is current, else the stored body and headers."""
         headers = entry["headers"]
         if self.not_modified(request, headers["ETag"], entry["stored_at"]):
@@ -358,6 +368,9 @@ class PageCacheMiddleware:
             response = HttpResponse(entry["body"], headers=headers)
         response["Cache-Control"] = cache_control(fresh=state != "STALE", max_age=entry.get("max_age"))
         response["X-Cache"] = state
+        # The edge may keep a fresh page as long as this cache would; a stale copy only until its next reader.
+        kept = 0 if state == "STALE" else entry.get("max_age") or settings.PAGE_CACHE_SECONDS
+        edge.tag(response, page.edge_keys, max_age=kept)
         return response
 
     @staticmethod

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsportal.middleware.PrivateByDefaultMiddleware",  # outside the page cache: it sees every final answer
     "newsportal.middleware.CSPMiddleware",  # django-csp's, with the fixed policy built once
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.popularity.ReadCounterMiddleware",  # counts story views, cache hits included (Most read)
@@ -268,6 +269,19 @@ PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)  # what browsers 
 PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=300)  # stale-while-revalidate
 # While one request renders a page that went stale, other readers get the previous copy for at most this long.
 PAGE_CACHE_GRACE_SECONDS = env.int("PAGE_CACHE_GRACE_SECONDS", default=5)
+# An edge cache in front of the app nodes (newsportal/edge.py, deploy/varnish.vcl.in): public pages carry their
+# surrogate keys and each change purges them there. "varnish" (EDGE_PURGE_URLS: each node's purge listener),
+# "fastly" (FASTLY_*), "cloudflare" (CLOUDFLARE_*), or a backend class's dotted path; empty: no edge.
+EDGE_BACKEND = env.str("EDGE_BACKEND", default="")
+EDGE_PURGE_URLS = env.list("EDGE_PURGE_URLS", default=[])
+EDGE_PURGE_TIMEOUT = env.float("EDGE_PURGE_TIMEOUT", default=1.0)  # seconds; a purge not taken is retried by the worker
+# How long the edge keeps a page without a purge: by default as long as the page cache, so Most read and scheduled
+# stories move on at the same pace there.
+EDGE_CACHE_SECONDS = env.int("EDGE_CACHE_SECONDS", default=PAGE_CACHE_SECONDS or 60)
+FASTLY_SERVICE_ID = env.str("FASTLY_SERVICE_ID", default="")
+FASTLY_API_TOKEN = env.str("FASTLY_API_TOKEN", default="")
+CLOUDFLARE_ZONE_ID = env.str("CLOUDFLARE_ZONE_ID", default="")
+CLOUDFLARE_API_TOKEN = env.str("CLOUDFLARE_API_TOKEN", default="")
 # bench/run's reference views (newsportal/bench_views.py); never set in production.
 BENCH_REFERENCE_VIEWS = env.bool("BENCH_REFERENCE_VIEWS", default=False)
 BENCH_REFERENCE_BYTES = env.int("BENCH_REFERENCE_BYTES", default=20000)

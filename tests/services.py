@@ -1,7 +1,8 @@
 """Tests that need a real PostgreSQL or Redis: loudly skipped on a laptop without them, failures in CI.
 
-A silent skip in CI would hide a regression, so `.ci/run` sets `REDIS_REQUIRED=1` and `NGINX_REQUIRED=1` in
-both passes and `POSTGRES_REQUIRED=1` in the PostgreSQL pass; there a missing service fails the test instead.
+A silent skip in CI would hide a regression, so `.ci/run` sets `REDIS_REQUIRED=1`, `NGINX_REQUIRED=1` and
+`VARNISH_REQUIRED=1` in both passes and `POSTGRES_REQUIRED=1` in the PostgreSQL pass; there a missing service fails
+the test instead.
 Elsewhere the skipped tests are counted and named in one line at the end of the run (see `tests/conftest.py`).
 """
 
@@ -14,6 +15,7 @@ LABELS = {
     "POSTGRES": "POSTGRESQL-ONLY TESTS SKIPPED",
     "REDIS": "REDIS TESTS SKIPPED",
     "NGINX": "PRODUCTION TOPOLOGY TESTS SKIPPED",
+    "VARNISH": "EDGE CACHE TESTS SKIPPED",
 }
 # Every loud skip's reason starts with one of these labels and a colon. The summary reads them from the skip
 # reports, which reach the main process from every worker (pytest-xdist), unlike anything kept in a worker.

@@ -1,129 +1,29 @@
-"""The production topology, started as `deploy/serve` starts it: nginx (TLS) → gunicorn → Django, and the worker.
+"""The production topology, started as `deploy/serve` starts it: nginx (TLS) → Varnish → two app nodes, and the
+worker (tests/deploy/conftest.py).
 
 Needs Debian's nginx (and openssl); without it the tests are skipped with a loud line, and CI (NGINX_REQUIRED=1)
-fails them instead.
+fails them instead. Without Varnish these run with nginx in front of the app nodes.
 """
 
 import http.client
 import os
 import re
-import shutil
 import signal
 import socket
-import ssl
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 import pytest
 
+from tests.deploy.conftest import served, varnish_installed
 from tests.forms import comment_submission
-from tests.services import skip_without
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Topology:
-    def __init__(self, http_port, https_port, run_dir):
-        self.http_port, self.https_port, self.run_dir = http_port, https_port, run_dir
-
-    @property
-    def tls(self):
-        """Trust exactly the self-signed certificate deploy/serve made (it exists once the server started)."""
-        return ssl.create_default_context(cafile=str(self.run_dir / "tls.crt"))
-
-    def request(self, method, path, *, secure=True, body=None, headers=None):
-        if secure:
-            connection = http.client.HTTPSConnection("127.0.0.1", self.https_port, context=self.tls, timeout=20)
-        else:
-            connection = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=20)
-        try:
-            connection.request(method, path, body=body, headers=headers or {})
-            response = connection.getresponse()
-            return response.status, {name.lower(): value for name, value in response.getheaders()}, response.read()
-        finally:
-            connection.close()
-
-    def get(self, path, **kwargs):
-        return self.request("GET", path, **kwargs)
 
 
 @pytest.fixture(scope="module")
 def topology(request):
-    if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
-        skip_without(request, "NGINX", "nginx is not installed (apt-get install nginx)")
-    # Not under pytest's private temporary folder: nginx's workers (nobody, when root starts it) must reach the
-    # socket, the static files and the media.
-    run_dir = Path(tempfile.mkdtemp(prefix="newsportal-serve-"))
-    run_dir.chmod(0o755)
-    http_port, https_port = free_port(), free_port()
-    environment = {
-        "NEWSPORTAL_ENV_FILE": "",  # the developer's .env must not change the deployment under test
-        "PATH": os.environ["PATH"] + ":/usr/sbin",
-        "HOME": str(run_dir),
-        "RUN_DIR": str(run_dir),
-        "HTTP_PORT": str(http_port),
-        "HTTPS_PORT": str(https_port),
-        "PYTHON": sys.executable,
-        "WEB_CONCURRENCY": "2",
-        "LOG_LEVEL": "WARNING",
-    }
-    server = subprocess.Popen(
-        [str(ROOT / "deploy" / "serve")],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    site = Topology(http_port, https_port, run_dir)
-    try:
-        for _ in range(300):
-            try:
-                if (run_dir / "tls.crt").exists() and site.get("/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.1)
-        else:
-            pytest.fail("deploy/serve did not start: " + (run_dir / "logs" / "nginx-error.log").read_text()[-2000:])
-        for command in (
-            ["demo", "--force"],
-            ["site_settings", "rate_limit=2", "min_form_seconds=0", "hold_first_time=false"],
-        ):
-            subprocess.run(
-                [sys.executable, "manage.py", *command],
-                cwd=ROOT,
-                env=environment | topology_settings(site),
-                check=True,
-                capture_output=True,
-            )
+    """The whole topology, with the edge cache when Varnish is installed (tests/deploy/test_edge.py requires it)."""
+    with served(request, EDGE="varnish" if varnish_installed() else "none") as site:
+        site.manage("site_settings", "rate_limit=2", "min_form_seconds=0", "hold_first_time=false")
         yield site
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        shutil.rmtree(run_dir, ignore_errors=True)
-
-
-def topology_settings(site):
-    """The settings deploy/serve gave the site, for a management command run beside it."""
-    return {
-        "DEBUG": "false",
-        "SECRET_KEY": (site.run_dir / "secret-key").read_text().strip(),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SITE_URL": f"https://127.0.0.1:{site.https_port}",
-        "DATABASE_URL": f"sqlite:///{site.run_dir / 'db.sqlite3'}",
-        "MEDIA_ROOT": str(site.run_dir / "media"),
-        "STATIC_ROOT": str(site.run_dir / "static"),
-    }
 
 
 def test_static_files_come_from_nginx_compressed_and_cached_for_good(topology):
@@ -157,7 +57,7 @@ def test_a_spoofed_forwarded_proto_over_https_changes_nothing(topology):
 
 def test_public_pages_come_compressed_and_forms_do_not(topology):
     status, headers, _ = topology.get("/", headers={"Accept-Encoding": "gzip, br"})
-    assert status == 200 and headers["content-encoding"] == "br"
+    assert status == 200 and headers["content-encoding"] in {"br", "gzip"}  # the edge keeps gzip
     _, _, home = topology.get("/")
     article = re.search(rb'<a href="(/[a-z-]+/[a-z0-9-]+/)"', home).group(1).decode()
     status, headers, body = topology.get(f"{article}comment/", headers={"Accept-Encoding": "gzip"})
@@ -233,10 +133,12 @@ def test_every_answer_nginx_serves_carries_hsts_once(topology):
         assert values == ["max-age=31536000; includeSubDomains; preload"], (path, response.status, values)
 
 
-@pytest.mark.parametrize("name", ["worker", "gunicorn"])
+@pytest.mark.parametrize("name", ["worker", "app-1", "varnish"])
 def test_a_process_that_dies_is_started_again(topology, name):
     """As systemd's Restart=always does in production: one crash never takes the topology down."""
     pid_file = topology.run_dir / f"{name}.pid"
+    if not pid_file.exists():
+        pytest.skip(f"this topology runs no {name}")  # Varnish, when it is not installed (test_edge.py says so)
     crashed = int(pid_file.read_text())
     os.kill(crashed, signal.SIGKILL)
     deadline = time.monotonic() + 30

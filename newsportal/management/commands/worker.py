@@ -9,7 +9,7 @@ runs the same task loop in rounds (`--batch`: every ready task, then back here) 
 - reclaims tasks left RUNNING longer than RUNNING_TIMEOUT by a worker that died (they run again; e-mail delivery
   claims its outbox row first, so a message is never sent twice);
 - every MAINTENANCE_SECONDS, and at once after an outage, sweeps the outbox, so an e-mail whose task was lost in
-  the outage leaves within a minute of the database's return.
+  the outage leaves within a minute of the database's return (and edge purges whose retry was lost go out).
 
 SIGTERM and Ctrl+C let the task in hand finish.
 """
@@ -26,7 +26,7 @@ from django_tasks_db.models import DBTaskResult
 
 from articles import library
 from comments import tasks as outbox
-from newsportal import outages
+from newsportal import edge, outages
 
 logger = logging.getLogger("newsportal.worker")
 RUNNING_TIMEOUT = timedelta(minutes=5)  # far above any task's own deadline (e-mail: EMAIL_TIMEOUT)
@@ -48,6 +48,7 @@ def maintain() -> None:
         logger.warning("Reclaimed %d task(s) left running by a stopped worker", reclaimed)
     outbox.sweep()
     library.sweep()
+    edge.sweep()
 
 
 class Loop:
