@@ -40,7 +40,7 @@ lint: $(VENV)/.dev  ## Lint, format check and migration check
 	$(VENV)/bin/bandit -q -r articles comments newsportal
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
-serve-prod: $(VENV)/.runtime  ## The production topology on loopback: nginx (TLS) → gunicorn → Django, and the worker
+serve-prod: $(VENV)/.runtime  ## The production topology on loopback: nginx (TLS) → Varnish (edge cache) → two app nodes, and the worker
 	deploy/serve
 
 ci:  ## What CI runs: the suite on SQLite and PostgreSQL

@@ -44,13 +44,16 @@ def articles_of(paths):
     return [by_slug[slug] for slug in slugs]
 
 
+RUN_TOKEN = f"{time.time():.0f}"  # tells this run's comments from an earlier run's on the same stories
+
+
 def moderate(article, number):
     comment = Comment.objects.create(
         article=article,
         author_name="Bench reader",
         author_email=f"churn{number}@example.com",
         body=f"Churn decision {number} at {time.time():.3f}",
-        body_html=f"<p>Churn decision {number}</p>",
+        body_html=f"<p>Churn decision {number} of run {RUN_TOKEN}</p>",
         status=Comment.Status.PENDING,
     )
     comments_moderate(
@@ -65,7 +68,7 @@ def visible_after(url, text, since, delays, timeout=30.0):
             if text in answer.read().decode():
                 delays.append(time.time() - since)
                 return
-        time.sleep(0.02)
+        time.sleep(0.05)
     delays.append(None)
 
 
@@ -178,7 +181,8 @@ def main():
             decided = time.time()
             log.write(f"{decided:.3f} {article.get_absolute_url()}\n")
             if options.visible_at:
-                url, text = f"{options.visible_at}{article.get_absolute_url()}", f"Churn decision {number}<"
+                url = f"{options.visible_at}{article.get_absolute_url()}"
+                text = f"Churn decision {number} of run {RUN_TOKEN}<"
                 watchers.append(threading.Thread(target=visible_after, args=(url, text, decided, delays)))
                 watchers[-1].start()
             number += 1

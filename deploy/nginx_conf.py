@@ -39,10 +39,11 @@ http {
 
 
 def render(template, values):
+    """Fill the template's @@NAME@@ placeholders (deploy/varnish_vcl.py renders its VCL with this too)."""
     for name, value in values.items():
         template = template.replace(f"@@{name}@@", str(value))
     if "@@" in template:
-        raise SystemExit("deploy/nginx_conf.py: a placeholder was left unfilled")
+        raise SystemExit(f"deploy: a placeholder was left unfilled: {template[template.index('@@') :][:40]}")
     return template
 
 

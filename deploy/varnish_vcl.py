@@ -12,6 +12,8 @@ import argparse
 import re
 from pathlib import Path
 
+from nginx_conf import render  # the same placeholders, filled the same way
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -28,14 +30,6 @@ def _tcp(node):
 def acl_entry(network):
     address, _, bits = network.partition("/")
     return f'    "{address}"/{bits};' if bits else f'    "{address}";'
-
-
-def render(template, values):
-    for name, value in values.items():
-        template = template.replace(f"@@{name}@@", str(value))
-    if "@@" in template:
-        raise SystemExit("deploy/varnish_vcl.py: a placeholder was left unfilled")
-    return template
 
 
 def main():

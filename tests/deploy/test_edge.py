@@ -45,6 +45,21 @@ def edge(request):
         yield site
 
 
+def retitle(site, slug, title):
+    """Give a story a new headline through the editors' service, from a command beside the running site."""
+    site.manage(
+        "shell",
+        "-v0",
+        script=f"""
+from articles.models import Article
+from articles.services import article_save
+story = Article.objects.get(slug={slug!r})
+story.title = {title!r}
+article_save(article=story)
+""",
+    )
+
+
 def edge_state(site, path, **headers):
     status, response_headers, body = site.get(path, headers=headers)
     return status, response_headers.get("x-edge-cache"), body
@@ -162,17 +177,7 @@ def test_an_editorial_save_refreshes_the_story_and_the_lists_but_not_other_stori
     story, other = edge.pages["stories"][1], edge.pages["stories"][2]
     for path in ("/", story, other):
         cached(edge, path)
-    edge.manage(
-        "shell",
-        "-v0",
-        script=f"""
-from articles.models import Article
-from articles.services import article_save
-story = Article.objects.get(slug={edge.pages["slugs"][1]!r})
-story.title = "Retitled at the edge"
-article_save(article=story)
-""",
-    )
+    retitle(edge, edge.pages["slugs"][1], "Retitled at the edge")
     fresh_within(edge, story, 2, lambda html: "Retitled at the edge" in html)
     fresh_within(edge, "/", 2, lambda html: "Retitled at the edge" in html)
     assert edge_state(edge, other)[1] == "HIT"
@@ -254,17 +259,7 @@ def test_with_every_app_node_down_readers_still_read_and_purges_wait_for_the_nod
         answers = [edge_state(edge, path) for path in rotation]
         assert all(status == 200 for status, _, _ in answers)
         # A change made meanwhile (by a command beside the site) is purged now and shown when the nodes return.
-        edge.manage(
-            "shell",
-            "-v0",
-            script=f"""
-from articles.models import Article
-from articles.services import article_save
-story = Article.objects.get(slug={edge.pages["slugs"][0]!r})
-story.title = "Changed while the nodes were away"
-article_save(article=story)
-""",
-        )
+        retitle(edge, edge.pages["slugs"][0], "Changed while the nodes were away")
         status, state, body = edge_state(edge, story)
         assert status == 200 and state == "STALE" and b"Changed while the nodes were away" not in body
         status, _, body = edge.request("POST", f"{story}comment/", body=b"", headers={})
@@ -285,17 +280,7 @@ def test_a_purge_the_edge_missed_is_retried_until_it_goes_through(edge):
     edge.stop("varnish")
     try:
         time.sleep(0.5)
-        edge.manage(
-            "shell",
-            "-v0",
-            script=f"""
-from articles.models import Article
-from articles.services import article_save
-story = Article.objects.get(slug={edge.pages["slugs"][1]!r})
-story.title = "Saved while the edge was away"
-article_save(article=story)
-""",
-        )
+        retitle(edge, edge.pages["slugs"][1], "Saved while the edge was away")
         waiting = edge.manage(
             "shell", "-v0", script="from newsportal.models import EdgePurge; print(EdgePurge.objects.count())"
         )
