@@ -65,11 +65,13 @@ def edge_state(site, path, **headers):
     return status, response_headers.get("x-edge-cache"), body
 
 
-def cached(site, path):
-    """Fetch a page until the edge holds it (a first MISS, then a HIT)."""
-    for _ in range(3):
+def cached(site, path, seconds=20):
+    """Fetch a page until the edge holds it fresh (a MISS or a STALE copy while it refreshes, then a HIT)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         if edge_state(site, path)[1] == "HIT":
             return
+        time.sleep(0.1)
     pytest.fail(f"{path} never became an edge HIT")
 
 
