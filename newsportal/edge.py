@@ -148,7 +148,10 @@ def purge(generation_keys):
         try:
             send(request)
         except Exception as error:  # noqa: BLE001 - an edge away: the worker tries again
-            queue_retry(request, keys, error)
+            try:
+                queue_retry(request, keys, error)
+            except Exception:  # noqa: BLE001 - the change is committed: never fail the request over its purge
+                logger.exception("Could not keep the missed purge of %s at %s", " ".join(keys), request.url)
 
 
 def send(request):
