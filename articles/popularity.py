@@ -4,7 +4,12 @@ Every view of a story page (a page-cache hit or 304 as much as a render) adds on
 cache: the counter of that story for the current ten-minute window. That is one cache operation per view (an
 `incr`); only a window's first view of a story costs an `add` more. Now and then the finished windows are written
 to the database (`ReadCount`, one row per story and window) by a background task the first view of each window
-asks for, or by `manage.py flush_reads`; Most read sums the rows of the last 24 hours.
+asks for, or by `manage.py flush_reads`.
+
+The ranking is worked out when counts are written (`record`): the rows of the last 24 hours summed once, the
+order of story ids kept in the shared cache. A render only reads that order and fetches those few stories by id,
+so its cost does not grow with the traffic history in the table (issue 27); if the order is missing (a new cache)
+the first render works it out under a lock and the others show the list without waiting for it.
 
 Counting never makes a page stale: the list is part of the pages that show it and is refreshed when they are,
 within the page cache's lifetime.
@@ -32,6 +37,9 @@ CANDIDATE_AGE = timedelta(days=30)
 # Counters outlive their window long enough for a late `flush_reads` to write them down.
 COUNTER_SECONDS = 2 * 24 * 3600
 MOST_READ_SIZE = 5
+RANKING_KEY = "most-read:ranking"
+# Ranked a few more than shown: a story unpublished since the ranking drops out and the list stays full.
+RANKED = 3 * MOST_READ_SIZE
 
 
 def current_window(now=None) -> int:
@@ -100,10 +108,42 @@ def flush(*windows: int) -> int:
 
 
 def record(rows) -> None:
-    """Store read counts, each row the total of its story and window (so writing one twice changes nothing)."""
+    """Store read counts, each row the total of its story and window (so writing one twice changes nothing), and
+    rank the stories again."""
     ReadCount.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["article", "window_start"], update_fields=["views"]
     )
+    rank()
+
+
+def rank() -> list[int]:
+    """Work out the order of the stories read most in the last 24 hours and keep it in the cache; return it."""
+    since = timezone.now() - PERIOD
+    order = list(
+        Article.objects.live()
+        .filter(read_counts__window_start__gte=since)
+        .annotate(views=Sum("read_counts__views"))
+        .order_by("-views", "-published_at", "-pk")
+        .values_list("pk", flat=True)[:RANKED]
+    )
+    try:
+        cache.set(RANKING_KEY, order, timeout=COUNTER_SECONDS)
+    except Exception as error:  # noqa: BLE001 - the next render works it out again
+        outages.down("cache", error)
+    return order
+
+
+def ranking() -> list[int]:
+    """The order kept by `rank`, or worked out now by one render (the others meanwhile show no list)."""
+    try:
+        order = cache.get(RANKING_KEY)
+        if order is not None:
+            return order
+        if not cache.add(f"{RANKING_KEY}:lock", 1, timeout=30):
+            return []
+    except Exception as error:  # noqa: BLE001 - without the cache, work it out for this page
+        outages.down("cache", error)
+    return rank()
 
 
 def flush_finished(now=None) -> int:
@@ -114,16 +154,15 @@ def flush_finished(now=None) -> int:
 
 
 def most_read(limit: int = MOST_READ_SIZE):
-    """Return the live stories read most in the last 24 hours, most read first (one query)."""
-    since = timezone.now() - PERIOD
-    return (
-        Article.objects.live()
-        .filter(read_counts__window_start__gte=since)
-        .annotate(views=Sum("read_counts__views"))
-        .order_by("-views", "-published_at", "-pk")
-        .only("title", "slug", "category__slug")
-        .select_related("category")[:limit]
+    """Return the live stories read most in the last 24 hours, most read first: the kept order and one query by id."""
+    order = ranking()
+    if not order:
+        return []
+    stories = (
+        Article.objects.live().filter(pk__in=order).only("title", "slug", "category__slug").select_related("category")
     )
+    by_id = {story.pk: story for story in stories}
+    return [by_id[pk] for pk in order if pk in by_id][:limit]
 
 
 def counts_as_read(view):
