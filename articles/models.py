@@ -4,13 +4,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Prefetch, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from newsportal.site import page_path
 from newsportal.sitesettings import site_settings
 
 from .richtext import text_of
@@ -72,7 +72,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:category", kwargs={"category": self.slug})
+        return page_path("articles:category", category=self.slug)
 
 
 class ImageQuerySet(models.QuerySet):
@@ -215,7 +215,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return page_path("articles:author", slug=self.slug)
 
 
 class Byline(models.Model):
@@ -526,7 +526,7 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("articles:article", kwargs={"category": self.category.slug, "slug": self.slug})
+        return page_path("articles:article", category=self.category.slug, slug=self.slug)
 
     @property
     def reading_minutes(self):

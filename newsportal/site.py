@@ -5,9 +5,11 @@ e-mails, previews — is `site_url(path)`. The request's Host header only picks 
 decides what a cached page, shared by every reader, links to.
 """
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 def site_url(path: str = "/") -> str:
@@ -24,3 +26,14 @@ def site_domain() -> str:
 
 def site_scheme() -> str:
     return urlsplit(settings.SITE_URL).scheme
+
+
+def page_path(name: str, **kwargs) -> str:
+    """`reverse(name, kwargs=…)`, worked out once per process for each page: a story page links some forty others
+    (Read next, Most read, teasers), and the same few hundred stories are linked again and again."""
+    return _page_path(get_script_prefix(), get_urlconf(), name, tuple(sorted(kwargs.items())))
+
+
+@lru_cache(maxsize=50_000)
+def _page_path(prefix, urlconf, name, arguments):
+    return reverse(name, kwargs=dict(arguments), urlconf=urlconf)
