@@ -169,9 +169,6 @@ def queue_retry(request, keys, error):
     logger.warning("Edge purge of %s at %s failed (%s); the worker tries again", " ".join(keys), request.url, error)
     row = EdgePurge.objects.create(
         url=request.url,
-        method=request.method,
-        headers=request.headers,
-        body=(request.body or b"").decode(),
         keys=" ".join(keys),
         attempts=1,
         last_error=describe(error),
@@ -203,7 +200,11 @@ def retry(purge_id):
     row = EdgePurge.objects.filter(pk=purge_id, given_up=False).first()
     if row is None:
         return
-    request = Purge(row.url, row.method, row.headers, row.body.encode() or None)
+    edge = backend()
+    request = next((each for each in edge.requests(row.keys.split()) if each.url == row.url), None) if edge else None
+    if request is None:  # that edge is no longer configured: nothing to purge there
+        row.delete()
+        return
     try:
         send(request)
     except Exception as error:  # noqa: BLE001 - the edge is still away

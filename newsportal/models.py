@@ -155,10 +155,8 @@ class EdgePurge(models.Model):
     Rows exist only while a purge is outstanding, so the admin's list is the edge's trouble at a glance.
     """
 
+    # The request is made again from the settings at each try: its credentials (a CDN's API token) are never stored.
     url = models.CharField("edge address", max_length=500)
-    method = models.CharField(max_length=10)
-    headers = models.JSONField(default=dict)
-    body = models.TextField(blank=True)
     keys = models.TextField("keys")
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField("last error", max_length=500, blank=True)
