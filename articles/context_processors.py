@@ -4,6 +4,8 @@ from django.db.models import Subquery
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject, cached_property
 
+from newsportal import pagecache
+
 from .models import Article, Category
 
 
@@ -18,10 +20,15 @@ class SiteChrome:
 
     Both come from one query, run only when a template first uses either (error pages use neither): the banner's
     headline and address ride along on the categories as three scalar sub-selects, which the database runs once.
+    With the page cache on, that query runs once per site-wide change (`pagecache.fragment`), not once per render.
     """
 
     @cached_property
     def categories(self):
+        return pagecache.fragment("site-chrome", self._categories, depends_on=[pagecache.SITE])
+
+    @staticmethod
+    def _categories():
         banner = Article.objects.breaking()
         return list(
             Category.objects.only("name", "slug").annotate(

@@ -154,10 +154,20 @@ def flush_finished(now=None) -> int:
 
 
 def most_read(limit: int = MOST_READ_SIZE):
-    """Return the live stories read most in the last 24 hours, most read first: the kept order and one query by id."""
+    """Return the live stories read most in the last 24 hours, most read first: the kept order and one query by id,
+    once per ranking and change to what lists show (`pagecache.fragment`)."""
     order = ranking()
     if not order:
         return []
+    return pagecache.fragment(
+        "most-read",
+        lambda: _stories_in_order(order, limit),
+        depends_on=[pagecache.SITE, pagecache.LISTS],
+        vary=[limit, *order],
+    )
+
+
+def _stories_in_order(order, limit):
     stories = (
         Article.objects.live().filter(pk__in=order).only("title", "slug", "category__slug").select_related("category")
     )

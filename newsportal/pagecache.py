@@ -24,6 +24,8 @@ round trip (`get_many`) a hit makes. The vocabulary for the services that change
   go stale; the home page never does.
 
 Both take effect when the transaction commits, so no reader can cache the old page under the new generation.
+Parts that many pages share (the section navigation, Most read) are kept the same way, under the generations they
+depend on (`fragment`), so a page rendered after a change builds only what that change touched.
 
 One render per change
 ---------------------
@@ -45,6 +47,7 @@ import gzip
 import hashlib
 import secrets
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 from urllib.parse import urlencode
@@ -68,6 +71,8 @@ OWN_HEADERS = frozenset(
     {"content-length", "content-encoding", "etag", "last-modified", "cache-control", "vary", "x-cache"}
 )
 ENCODINGS = ("br", "gzip")  # preferred first
+# Set while the middleware renders a public page for the cache: only then are shared parts kept (`fragment`).
+_rendering_public_page = ContextVar("rendering_public_page", default=False)
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,36 @@ def discussion_changed(*articles):
     """Make stale the pages that show these articles' comments (the story and its comment pages), nothing else."""
     if articles:
         _replace_on_commit([article_key(item) for item in articles])
+
+
+def fragment(name, build, *, depends_on, vary=()):
+    """Return what `build()` makes, kept in the shared cache under the current generations it depends on (`SITE`,
+    `LISTS`): parts every page shows (the sections, Most read) are built once per change, not once per render.
+
+    When one of those generations moves, the next render builds it afresh (the same rule, and the same reasoning
+    about commits, as for whole pages). `vary`: whatever else the part is made from (Most read's ranking). With the
+    page cache off (development, most tests), and outside the render of a public page (forms, previews, staff),
+    every render builds its parts.
+    """
+    if not _rendering_public_page.get():
+        return build()
+    try:
+        generations = cache.get_many(depends_on)
+        if len(generations) < len(depends_on):  # first use, or lost: start them as a page's render does
+            for key in set(depends_on) - set(generations):
+                cache.add(key, new_generation(), timeout=None)
+            generations = cache.get_many(depends_on)
+        parts = [name, *(generations[key] for key in depends_on), *map(str, vary)]
+        key = "fragment:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        value = cache.get(key)
+        if value is None:
+            value = build()
+            # No longer than a page: what time alone changes (a scheduled story going live) shows as soon as before.
+            cache.set(key, value, timeout=settings.PAGE_CACHE_SECONDS)
+        return value
+    except Exception as error:  # noqa: BLE001 - the cache is an optimisation: build it for this page
+        outages.down("cache", error)
+        return build()
 
 
 def article_key(article):
@@ -283,7 +318,11 @@ class PageCacheMiddleware:
         except Exception as error:  # noqa: BLE001 - serve the page uncached
             outages.down("cache", error)
             return self.get_response(request)
-        response = self.get_response(request)
+        rendering = _rendering_public_page.set(True)
+        try:
+            response = self.get_response(request)
+        finally:
+            _rendering_public_page.reset(rendering)
         if self.storable(response):
             entries = self.entries(page, response, generations)
             try:

@@ -1,0 +1,87 @@
+"""Parts every page shows (the section navigation with the banner, Most read) are built once per change to what they
+depend on and reused by the next pages rendered (newsportal.pagecache.fragment); never older than that."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles import popularity, services
+from articles.models import Category, ReadCount
+from tests.factories import ArticleFactory, CategoryFactory
+from tests.html import select, text_of
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+
+
+@pytest.fixture
+def stories(db):
+    world = CategoryFactory(name="World News", slug="world-news")
+    old = [
+        ArticleFactory(
+            category=world, title=f"Older story {n}", published_at=timezone.now() - timedelta(days=2, hours=n)
+        )
+        for n in range(3)
+    ]
+    ArticleFactory.create_batch(7, category=world)  # the newest, on every page (Read next)
+    popularity.record(
+        [
+            ReadCount(article=story, window_start=timezone.now() - timedelta(hours=1), views=10 - n)
+            for n, story in enumerate(old)
+        ]
+    )
+    return old
+
+
+def sections_query_count(client, url):
+    """How many times rendering `url` ran the sections-and-banner query (the categories with the breaking story)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return sum(
+        f'FROM "{Category._meta.db_table}"' in query["sql"] and "is_breaking" in query["sql"] for query in queries
+    )
+
+
+def most_read(client, url):
+    return [text_of(link) for link in select(client.get(url).content, ".most-read li a")]
+
+
+def test_the_sections_are_built_once_for_the_pages_rendered_after_them(client, stories):
+    assert sections_query_count(client, stories[0].get_absolute_url()) == 1
+    assert sections_query_count(client, stories[1].get_absolute_url()) == 0  # another page, rendered: reused
+    assert sections_query_count(client, "/world-news/") == 0
+
+
+def test_a_renamed_section_shows_on_the_next_page_rendered(client, stories):
+    client.get(stories[0].get_absolute_url())
+    section = Category.objects.get(slug="world-news")
+    section.name = "World"
+    services.category_save(category=section)
+    names = [text_of(link) for link in select(client.get(stories[1].get_absolute_url()).content, ".sections a")]
+    assert names == ["World"]
+
+
+def test_most_read_shows_a_retitled_story_on_the_next_page_rendered(client, stories):
+    assert most_read(client, stories[2].get_absolute_url())[0] == "Older story 0"
+    stories[0].title = "Older story, retitled"
+    services.article_save(article=stories[0])
+    assert most_read(client, stories[1].get_absolute_url())[0] == "Older story, retitled"
+
+
+def test_most_read_follows_a_new_ranking_without_any_page_change(client, stories):
+    assert most_read(client, stories[2].get_absolute_url())[0] == "Older story 0"
+    popularity.record([ReadCount(article=stories[2], window_start=timezone.now() - timedelta(minutes=30), views=100)])
+    assert most_read(client, stories[1].get_absolute_url())[0] == "Older story 2"
+
+
+def test_staff_and_forms_build_their_parts_afresh(client, stories, editor):
+    client.get(stories[0].get_absolute_url())
+    client.force_login(editor)
+    assert sections_query_count(client, stories[1].get_absolute_url()) == 1
