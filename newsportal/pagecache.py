@@ -71,8 +71,9 @@ OWN_HEADERS = frozenset(
     {"content-length", "content-encoding", "etag", "last-modified", "cache-control", "vary", "x-cache"}
 )
 ENCODINGS = ("br", "gzip")  # preferred first
-# Set while the middleware renders a public page for the cache: only then are shared parts kept (`fragment`).
-_rendering_public_page = ContextVar("rendering_public_page", default=False)
+# While the middleware renders a public page for the cache: when each shared part it used was built (`fragment`);
+# None otherwise (then no part is kept).
+_fragments_used = ContextVar("fragments_used", default=None)
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,8 @@ def fragment(name, build, *, depends_on, vary=()):
     page cache off (development, most tests), and outside the render of a public page (forms, previews, staff),
     every render builds its parts.
     """
-    if not _rendering_public_page.get():
+    used = _fragments_used.get()
+    if used is None:
         return build()
     try:
         generations = cache.get_many(depends_on)
@@ -161,12 +163,14 @@ def fragment(name, build, *, depends_on, vary=()):
             generations = cache.get_many(depends_on)
         parts = [name, *(generations[key] for key in depends_on), *map(str, vary)]
         key = "fragment:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
-        value = cache.get(key)
-        if value is None:
-            value = build()
-            # No longer than a page: what time alone changes (a scheduled story going live) shows as soon as before.
-            cache.set(key, value, timeout=settings.PAGE_CACHE_SECONDS)
-        return value
+        kept = cache.get(key)
+        if kept is None:
+            kept = {"built_at": time.time(), "value": build()}
+            cache.set(key, kept, timeout=settings.PAGE_CACHE_SECONDS)
+        # The page counts as old as its oldest part: what time alone changes (a scheduled story going live) shows
+        # within the page cache's lifetime, as before.
+        used.append(kept["built_at"])
+        return kept["value"]
     except Exception as error:  # noqa: BLE001 - the cache is an optimisation: build it for this page
         outages.down("cache", error)
         return build()
@@ -318,13 +322,14 @@ class PageCacheMiddleware:
         except Exception as error:  # noqa: BLE001 - serve the page uncached
             outages.down("cache", error)
             return self.get_response(request)
-        rendering = _rendering_public_page.set(True)
+        rendering = _fragments_used.set([])
         try:
             response = self.get_response(request)
+            parts_built = _fragments_used.get()
         finally:
-            _rendering_public_page.reset(rendering)
+            _fragments_used.reset(rendering)
         if self.storable(response):
-            entries = self.entries(page, response, generations)
+            entries = self.entries(page, response, generations, as_of=min(parts_built, default=time.time()))
             try:
                 timeout = settings.PAGE_CACHE_SECONDS + settings.PAGE_CACHE_GRACE_SECONDS
                 cache.set_many({page.keys[encoding]: entry for encoding, entry in entries.items()}, timeout=timeout)
@@ -364,10 +369,13 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def entries(page, response, generations):
-        """Return the page's entries, one per encoding, each with the headers a hit sends ready-made."""
+    def entries(page, response, generations, *, as_of):
+        """Return the page's entries, one per encoding, each with the headers a hit sends ready-made.
+
+        `as_of`: when the oldest thing on the page was built (now, or a shared part's build): its lifetime runs from
+        there."""
         body = response.content
-        stored_at = time.time()
+        stored_at = as_of
         digest = hashlib.md5(body, usedforsecurity=False).hexdigest()
         headers = {name: value for name, value in response.items() if name.lower() not in OWN_HEADERS}
         vary = response.get("Vary", "")

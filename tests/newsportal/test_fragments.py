@@ -1,6 +1,7 @@
 """Parts every page shows (the section navigation with the banner, Most read) are built once per change to what they
 depend on and reused by the next pages rendered (newsportal.pagecache.fragment); never older than that."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -85,3 +86,16 @@ def test_staff_and_forms_build_their_parts_afresh(client, stories, editor):
     client.get(stories[0].get_absolute_url())
     client.force_login(editor)
     assert sections_query_count(client, stories[1].get_absolute_url()) == 1
+
+
+def test_a_page_built_with_an_older_part_lives_no_longer_than_that_part(client, stories, monkeypatch):
+    """A scheduled story going live changes no generation: pages show it within the page cache's lifetime. A page
+    rendered late in a shared part's life expires with that part, so the bound stays one lifetime."""
+    from newsportal import pagecache
+
+    started = time.time()
+    client.get(stories[0].get_absolute_url())  # builds the shared parts now
+    monkeypatch.setattr(pagecache.time, "time", lambda: started + 50)
+    assert client.get(stories[1].get_absolute_url())["X-Cache"] == "MISS"  # rendered at +50 s with +0 s parts
+    monkeypatch.setattr(pagecache.time, "time", lambda: started + 61)
+    assert client.get(stories[1].get_absolute_url())["X-Cache"] != "HIT"  # one lifetime after its parts were built
