@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from articles import embeds, library, metadata, popularity, richtext, search
 from articles.images import SMALL_RENDITION_WIDTH
 from articles.models import Article, Image
+from newsportal import pagecache
 from newsportal.site import site_url
 from newsportal.sitesettings import site_settings
 from newsportal.templatetags.site import open_graph_locale
@@ -21,9 +22,16 @@ register = template.Library()
 
 @register.inclusion_tag("includes/read_next.html")
 def read_next(article, size=None):
-    """Render the newest other published articles, newest first, in one query."""
-    items = Article.objects.live().teasers().exclude(pk=article.pk)[: size or site_settings().read_next_size]
-    return {"items": items}
+    """Render the newest other published articles, newest first: one query for the newest, shared by every story
+    rendered until they change (`pagecache.fragment`, under the site-wide generation their changes move)."""
+    size = size or site_settings().read_next_size
+    newest = pagecache.fragment(
+        "read-next",
+        lambda: list(Article.objects.live().teasers()[: size + 1]),
+        depends_on=[pagecache.SITE],
+        vary=[size],
+    )
+    return {"items": [item for item in newest if item.pk != article.pk][:size]}
 
 
 @register.filter

@@ -99,3 +99,19 @@ def test_a_page_built_with_an_older_part_lives_no_longer_than_that_part(client, 
     assert client.get(stories[1].get_absolute_url())["X-Cache"] == "MISS"  # rendered at +50 s with +0 s parts
     monkeypatch.setattr(pagecache.time, "time", lambda: started + 61)
     assert client.get(stories[1].get_absolute_url())["X-Cache"] != "HIT"  # one lifetime after its parts were built
+
+
+def read_next(client, url):
+    return [text_of(link) for link in select(client.get(url).content, ".read-next__title")]
+
+
+def test_read_next_is_shared_by_the_stories_rendered_and_follows_a_new_story(client, stories):
+    first = read_next(client, stories[0].get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        second = read_next(client, stories[1].get_absolute_url())
+    assert second == first and len(first) == 5
+    newest_queries = [query for query in queries if "LIMIT 6" in query["sql"] and "ORDER BY" in query["sql"]]
+    assert newest_queries == []  # the second story reused the first one's list of the six newest
+    story = ArticleFactory(category=stories[0].category, title="Published by the desk", draft=True)
+    services.article_publish(article=story)
+    assert read_next(client, stories[2].get_absolute_url())[0] == "Published by the desk"
