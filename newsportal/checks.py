@@ -52,22 +52,14 @@ def edge_settings(app_configs, **kwargs):
     name = settings.EDGE_BACKEND
     if not name:
         return []
-    if name not in edge.BACKENDS:
-        try:
-            import_string(name)
-        except ImportError:
-            return [
-                Error(
-                    f"EDGE_BACKEND={name!r}: choose varnish, fastly, cloudflare or a class path", id="newsportal.E004"
-                )
-            ]
-    needs = {
-        "varnish": ["EDGE_PURGE_URLS"],
-        "fastly": ["FASTLY_SERVICE_ID", "FASTLY_API_TOKEN"],
-        "cloudflare": ["CLOUDFLARE_ZONE_ID", "CLOUDFLARE_API_TOKEN"],
-    }.get(name, [])
+    try:
+        kind = edge.BACKENDS.get(name) or import_string(name)
+    except ImportError:
+        return [
+            Error(f"EDGE_BACKEND={name!r}: choose varnish, fastly, cloudflare or a class path", id="newsportal.E004")
+        ]
     return [
         Error(f"EDGE_BACKEND={name} needs {setting}", id="newsportal.E005")
-        for setting in needs
-        if not getattr(settings, setting)
+        for setting in getattr(kind, "needs", ())
+        if not getattr(settings, setting, None)
     ]

@@ -48,6 +48,7 @@ class Varnish:
 
     header = "xkey"
     separator = " "
+    needs = ("EDGE_PURGE_URLS",)  # the settings it cannot work without (newsportal.checks)
 
     def __init__(self, urls=()):
         self.urls = list(urls)
@@ -65,6 +66,7 @@ class Fastly:
 
     header = "Surrogate-Key"
     separator = " "
+    needs = ("FASTLY_SERVICE_ID", "FASTLY_API_TOKEN")
 
     def __init__(self, service_id, api_token, api="https://api.fastly.com"):
         self.url = f"{api}/service/{service_id}/purge"
@@ -89,6 +91,7 @@ class Cloudflare:
 
     header = "Cache-Tag"
     separator = ","
+    needs = ("CLOUDFLARE_ZONE_ID", "CLOUDFLARE_API_TOKEN")
 
     def __init__(self, zone_id, api_token, api="https://api.cloudflare.com/client/v4"):
         self.url = f"{api}/zones/{zone_id}/purge_cache"
