@@ -156,12 +156,11 @@ def fragment(name, build, *, depends_on, vary=()):
     if used is None:
         return build()
     try:
-        generations = cache.get_many(depends_on)
-        if len(generations) < len(depends_on):  # first use, or lost: start them as a page's render does
-            for key in set(depends_on) - set(generations):
-                cache.add(key, new_generation(), timeout=None)
-            generations = cache.get_many(depends_on)
-        parts = [name, *(generations[key] for key in depends_on), *map(str, vary)]
+        found = cache.get_many(depends_on)
+        generations = open_generations(depends_on, tuple(found.get(key) for key in depends_on))
+        if None in generations:  # evicted as soon as started: nothing to keep it under
+            return build()
+        parts = [name, *generations, *map(str, vary)]
         key = "fragment:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
         kept = cache.get(key)
         if kept is None:
@@ -194,6 +193,18 @@ def _replace_on_commit(keys):
 def new_generation():
     """Return a fresh generation value: the time it started (to bound stale copies) and a random part."""
     return f"{time.time():.6f} {secrets.token_hex(4)}"
+
+
+def open_generations(keys, generations):
+    """Start the generations of `keys` the cache does not hold yet (`generations`: what it held, None where nothing;
+    first use, or lost); return the current ones, for a page's render and a shared part alike."""
+    missing = [key for key, value in zip(keys, generations, strict=True) if value is None]
+    if not missing:
+        return generations
+    for key in missing:
+        cache.add(key, new_generation(), timeout=None)
+    current = cache.get_many(missing)
+    return tuple(current.get(key) if value is None else value for key, value in zip(keys, generations, strict=True))
 
 
 def generation_time(value):
@@ -318,7 +329,7 @@ class PageCacheMiddleware:
     def render(self, request, page, previous, generations):
         """Render the page (with the generations read before rendering, so a change made meanwhile still counts)."""
         try:
-            generations = self.open_generations(page, generations)
+            generations = open_generations(page.generation_keys, generations)
         except Exception as error:  # noqa: BLE001 - serve the page uncached
             outages.down("cache", error)
             return self.get_response(request)
@@ -344,20 +355,6 @@ class PageCacheMiddleware:
             except Exception as error:  # noqa: BLE001 - it expires by itself
                 outages.down("cache", error)
         return response
-
-    @staticmethod
-    def open_generations(page, generations):
-        """Start the generations the cache does not hold yet (first use, or lost); return the current ones."""
-        missing = [key for key, value in zip(page.generation_keys, generations, strict=True) if value is None]
-        if not missing:
-            return generations
-        for key in missing:
-            cache.add(key, new_generation(), timeout=None)
-        current = cache.get_many(missing)
-        return tuple(
-            current.get(key) if value is None else value
-            for key, value in zip(page.generation_keys, generations, strict=True)
-        )
 
     @staticmethod
     def storable(response):
