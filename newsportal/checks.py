@@ -45,15 +45,13 @@ def settings_moved_to_the_admin(app_configs, **kwargs):
 @register
 def edge_settings(app_configs, **kwargs):
     """An edge named without what it needs would cache pages that are never purged."""
-    from django.utils.module_loading import import_string
-
     from . import edge
 
     name = settings.EDGE_BACKEND
     if not name:
         return []
     try:
-        kind = edge.BACKENDS.get(name) or import_string(name)
+        kind = edge.backend_class(name)
     except ImportError:
         return [
             Error(f"EDGE_BACKEND={name!r}: choose varnish, fastly, cloudflare or a class path", id="newsportal.E004")

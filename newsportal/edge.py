@@ -109,13 +109,14 @@ class Cloudflare:
 BACKENDS = {"varnish": Varnish, "fastly": Fastly, "cloudflare": Cloudflare}
 
 
+def backend_class(name):
+    """The backend class `EDGE_BACKEND` names: one above, or a class's dotted path (ImportError when it is neither)."""
+    return BACKENDS.get(name) or import_string(name)
+
+
 def backend():
-    """The configured edge backend (`EDGE_BACKEND`: a name above or a class's dotted path), or None without an edge."""
-    name = settings.EDGE_BACKEND
-    if not name:
-        return None
-    kind = BACKENDS.get(name) or import_string(name)
-    return kind.from_settings()
+    """The configured edge backend, or None without an edge."""
+    return backend_class(settings.EDGE_BACKEND).from_settings() if settings.EDGE_BACKEND else None
 
 
 # --- Tagging responses --------------------------------------------------------------------------------------------
