@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.forms import comment_submission
 from tests.services import skip_without
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,6 +72,22 @@ class Topology:
 
     def get(self, path, **kwargs):
         return self.request("GET", path, **kwargs)
+
+    def comment_form_url(self, article):
+        """The comment form's address as the reader's browser knows it (its Referer when the form is sent)."""
+        return f"https://127.0.0.1:{self.https_port}{article}comment/"
+
+    def post_comment(self, article, body, *, form=None, node=None, headers=None, **fields):
+        """Send `article`'s comment form as a browser would (the form page's cookie and tokens, its Referer); return
+        the answer's (status, headers). `form`: a form page already fetched, as `get` returns it; `node`: send it
+        straight to that app node; `fields`: the author's name or address instead of the defaults."""
+        _, form_headers, page = form or self.get(f"{article}comment/", node=node)
+        data, request_headers = comment_submission(page, form_headers["set-cookie"], body, **fields)
+        request_headers |= {"Referer": self.comment_form_url(article), **(headers or {})}
+        status, answer_headers, _ = self.request(
+            "POST", f"{article}comment/", node=node, body=data, headers=request_headers
+        )
+        return status, answer_headers
 
     def settings(self):
         """The settings deploy/serve gave the site, for a management command run beside it."""

@@ -12,7 +12,6 @@ from html import escape
 import pytest
 
 from tests.deploy.conftest import served
-from tests.forms import comment_submission
 
 FIND = """
 import json
@@ -126,17 +125,14 @@ def test_nothing_per_reader_is_stored(edge):
     tokens = [re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1) for _, _, body in forms]
     assert tokens[0] != tokens[1]  # each reader got their own form
     # A reader posts; the confirmation is theirs alone, and another client never gets it from the edge.
-    status, headers, form = forms[0]
-    data, request_headers = comment_submission(
-        form, headers["set-cookie"], "Posted through the edge", author_name="Ines", author_email="ines@example.org"
+    status, headers = edge.post_comment(
+        story, "Posted through the edge", form=forms[0], author_name="Ines", author_email="ines@example.org"
     )
-    referer = {"Referer": f"https://127.0.0.1:{edge.https_port}{story}comment/"}
-    status, headers, _ = edge.request("POST", f"{story}comment/", body=data, headers=request_headers | referer)
     assert status == 302 and headers["x-edge-cache"] == "PASS"
     # Published at once (post-moderation): the reader lands on the story, the same page every reader gets,
     # refreshed by their comment and holding nothing of theirs.
     assert headers["location"].startswith(story)
-    status, state, page = edge_state(edge, story, Referer=referer["Referer"])  # as the browser follows it
+    status, state, page = edge_state(edge, story, Referer=edge.comment_form_url(story))  # as the browser follows it
     assert b"Posted through the edge" in page and b"csrfmiddlewaretoken" not in page
     assert edge_state(edge, story)[1] == "HIT"
     # Staff (a session cookie) always reach an app node.
@@ -231,16 +227,8 @@ def test_two_app_nodes_agree(edge):
     """A comment posted through node 1 is on the page node 2 renders (one database, one shared cache)."""
     story = edge.pages["stories"][0]
     edge.get(story, node=2)
-    status, headers, form = edge.get(f"{story}comment/", node=1)
-    data, request_headers = comment_submission(
-        form, headers["set-cookie"], "Sent through the first node", author_name="Noor", author_email="noor@example.org"
-    )
-    status, headers, _ = edge.request(
-        "POST",
-        f"{story}comment/",
-        node=1,
-        body=data,
-        headers=request_headers | {"Referer": f"https://127.0.0.1:{edge.https_port}{story}comment/"},
+    status, headers = edge.post_comment(
+        story, "Sent through the first node", node=1, author_name="Noor", author_email="noor@example.org"
     )
     assert status == 302 and headers["location"].startswith(story), headers.get("location")
     assert b"Sent through the first node" in edge.get(story, node=2)[2]

@@ -15,7 +15,6 @@ import time
 import pytest
 
 from tests.deploy.conftest import served, varnish_installed
-from tests.forms import comment_submission
 
 
 @pytest.fixture(scope="module")
@@ -64,26 +63,14 @@ def test_public_pages_come_compressed_and_forms_do_not(topology):
     assert status == 200 and "content-encoding" not in headers and b"csrfmiddlewaretoken" in body
 
 
-def post_comment(topology, article, body, forwarded_for):
-    status, headers, form = topology.get(f"{article}comment/")
-    data, request_headers = comment_submission(form, headers["set-cookie"], body)
-    return topology.request(
-        "POST",
-        f"{article}comment/",
-        body=data,
-        headers={
-            **request_headers,
-            "Referer": f"https://127.0.0.1:{topology.https_port}{article}comment/",
-            "X-Forwarded-For": forwarded_for,
-        },
-    )[0]
-
-
 def test_the_real_client_address_reaches_the_rate_limit(topology):
     """A client cannot pick its own address: nginx appends the real one, and only that one counts."""
     _, _, home = topology.get("/")
     article = re.search(rb'<a href="(/[a-z-]+/[a-z0-9-]+/)"', home).group(1).decode()
-    statuses = [post_comment(topology, article, f"Comment {n}", f"198.51.100.{n}") for n in range(3)]
+    statuses = [
+        topology.post_comment(article, f"Comment {n}", headers={"X-Forwarded-For": f"198.51.100.{n}"})[0]
+        for n in range(3)
+    ]
     assert statuses == [302, 302, 429]
 
 
