@@ -47,6 +47,7 @@ def test_an_editor_writes_a_story_without_typing_a_mark(site, editor_account):
         editor.get_by_role("link", name="Insert a picture from the library (or upload one)").click()
     dialog = opened.value
     site.log.watch(dialog)
+    dialog.wait_for_load_state()  # the admin's popup script answers the click only once it has loaded
     with dialog.expect_event("close"):
         dialog.locator(f'[data-popup-opener="{image.pk}"]').click()
     expect(body.locator(".story-editor__picture")).to_contain_text("A map of the harbour")
