@@ -274,4 +274,4 @@ def pages_showing_changed(image):
     if slugs or image.portrait_of.exists():
         pagecache.content_changed(*slugs)
     for update in LiveUpdate.objects.filter(image=image).select_related("article"):
-        pagecache.discussion_changed(update.article)
+        pagecache.story_changed(update.article)

@@ -3,7 +3,7 @@
 Every change goes through here, so that the update's text is rendered and sanitised like a story's, the
 story's `live_updated_at` (its "Updated" time and dateModified) follows the newest
 update, and the page cache makes stale exactly the story's own pages: the live page and its updates endpoint
-(`pagecache.discussion_changed`), never the lists.
+(`pagecache.story_changed`), never the lists.
 """
 
 from django.core.paginator import EmptyPage, Paginator
@@ -74,7 +74,7 @@ def _story_changed(update: LiveUpdate) -> None:
     Article.objects.filter(pk=update.article_id).update(
         live_updated_at=shown.aggregate(newest=Max("published_at"))["newest"]
     )
-    pagecache.discussion_changed(update.article)
+    pagecache.story_changed(update.article)
 
 
 def updates_page(article, number: int = 1):

@@ -37,6 +37,7 @@ urlpatterns = [
                 views.ArticleView.as_view(),
                 reads={"page": page_number, "sort": one_of(*COMMENT_ORDERS, default="picks"), "updates": page_number},
                 article_kwarg="slug",
+                shows_discussion=True,
             )
         ),
         name="article",

@@ -13,19 +13,22 @@ generation is a small key in the shared cache, replaced when what it stands for 
 - `site`: what every page shows: the section navigation, the breaking-news banner and the newest stories, which
   Read next lists under every article;
 - `lists`: what the list pages show (home, categories, authors, corrections, search, feeds, sitemaps);
-- `article:<slug>`: one article's own pages: the story with its comment pages.
+- `article:<slug>`: one article's own pages: the story (and its live updates and their feeds);
+- `discussion:<slug>`: what readers see of that article's comments: the comment section of its story pages.
 
-A page depends on `site` and on one of the other two, so its entry and both generations come back in the one
-round trip (`get_many`) a hit makes. The vocabulary for the services that change things:
+A page depends on `site` and on `lists` or its article's keys, so its entry and its generations come back in the
+one round trip (`get_many`) a hit makes. The vocabulary for the services that change things:
 
 - `content_changed(*articles)`: an editorial change to these articles: their pages and every list go stale;
   with `everywhere=True` every page does, because the change shows on all of them;
-- `discussion_changed(*articles)`: a change to what readers see of these articles' comments: only their pages
-  go stale; the home page never does.
+- `story_changed(*articles)`: a change that shows only on these articles' own pages (a live update);
+- `discussion_changed(*articles)`: a change to what readers see of these articles' comments: only their story
+  pages go stale, and in them only the comment section is rebuilt; the home page never does.
 
 Both take effect when the transaction commits, so no reader can cache the old page under the new generation.
-Parts that many pages share (the section navigation, Most read) are kept the same way, under the generations they
-depend on (`fragment`), so a page rendered after a change builds only what that change touched.
+Parts of pages are kept the same way, under the generations they depend on (`fragment`): the parts many pages
+share (the section navigation, Read next, Most read), and a story page's two halves (the story, its comment
+section), so a page rendered after a change builds only what that change touched.
 
 One render per change
 ---------------------
@@ -71,9 +74,18 @@ OWN_HEADERS = frozenset(
     {"content-length", "content-encoding", "etag", "last-modified", "cache-control", "vary", "x-cache"}
 )
 ENCODINGS = ("br", "gzip")  # preferred first
-# While the middleware renders a public page for the cache: when each shared part it used was built (`fragment`);
-# None otherwise (then no part is kept).
-_fragments_used = ContextVar("fragments_used", default=None)
+# While the middleware renders a public page for the cache, the parts it used (`fragment`); None otherwise (then no
+# part is kept).
+_rendering = ContextVar("rendering", default=None)
+
+
+class _Parts:
+    """The parts one render of a public page used: when each was built, and the ones built for it, which are kept
+    only with the page (a 404 past the last page of comments adds nothing to the cache)."""
+
+    def __init__(self):
+        self.built_at = []
+        self.built = {}
 
 
 @dataclass(frozen=True)
@@ -84,20 +96,22 @@ class Policy:
     article_kwarg: str | None
     max_age: int | None = None  # what browsers may keep, when shorter than PAGE_CACHE_MAX_AGE (a polled fragment)
     keys_from: tuple = (("category", "category"),)  # (URL keyword, edge key) pairs: finer keys (newsportal.edge)
+    shows_discussion: bool = False  # the page shows its article's comments
 
 
-def public_page(view=None, *, reads=(), article_kwarg=None, max_age=None, keys_from=None):
+def public_page(view=None, *, reads=(), article_kwarg=None, shows_discussion=False, max_age=None, keys_from=None):
     """Mark a view's responses as identical for every anonymous reader, so they may be cached whole.
 
     `reads`: the query parameters the view uses, {name: normaliser} (`newsportal.params`: what a value becomes, or
     None to drop it); every other parameter is dropped before the view runs;
     `article_kwarg`: the URL keyword holding the slug of the one article the page shows (its story page);
+    `shows_discussion`: the page shows that article's comments, so it goes stale when they change too;
     `keys_from`: {URL keyword: edge key} for finer surrogate keys than the generations (`category` by default).
     """
 
     def decorate(view):
         finer = Policy.keys_from if keys_from is None else tuple(keys_from.items())
-        policy = Policy(tuple(dict(reads).items()), article_kwarg, max_age, finer)
+        policy = Policy(tuple(dict(reads).items()), article_kwarg, max_age, finer, shows_discussion)
 
         @wraps(view)
         def wrapped(request, *args, **kwargs):
@@ -137,47 +151,69 @@ def content_changed(*articles, everywhere=False):
     _replace_on_commit(keys)
 
 
-def discussion_changed(*articles):
-    """Make stale the pages that show these articles' comments (the story and its comment pages), nothing else."""
+def story_changed(*articles):
+    """Make stale these articles' own pages and nothing else: a change no list shows (a live update)."""
     if articles:
         _replace_on_commit([article_key(item) for item in articles])
 
 
+def discussion_changed(*articles):
+    """Make stale the pages that show these articles' comments (the story and its comment pages), nothing else."""
+    if articles:
+        _replace_on_commit([discussion_key(item) for item in articles])
+
+
 def fragment(name, build, *, depends_on, vary=()):
     """Return what `build()` makes, kept in the shared cache under the current generations it depends on (`SITE`,
-    `LISTS`): parts every page shows (the sections, Most read) are built once per change, not once per render.
+    `LISTS`, an article's keys): parts every page shows (the sections, Most read) are built once per change, not
+    once per render, and a story page after a change rebuilds only the half that changed.
 
     When one of those generations moves, the next render builds it afresh (the same rule, and the same reasoning
-    about commits, as for whole pages). `vary`: whatever else the part is made from (Most read's ranking). With the
-    page cache off (development, most tests), and outside the render of a public page (forms, previews, staff),
-    every render builds its parts.
+    about commits, as for whole pages). `vary`: whatever else the part is made from (the page's query, Most read's
+    ranking). With the page cache off (development, most tests), and outside the render of a public page (forms,
+    previews, staff), every render builds its parts. What `build()` raises (a 404) goes to the page as it is; a part
+    built for a page is kept with it (`PageCacheMiddleware.render`), not when the page is not.
     """
-    used = _fragments_used.get()
-    if used is None:
+    parts = _rendering.get()
+    if parts is None:
         return build()
     try:
-        found = cache.get_many(depends_on)
-        generations = open_generations(depends_on, tuple(found.get(key) for key in depends_on))
-        if None in generations:  # evicted as soon as started: nothing to keep it under
-            return build()
-        parts = [name, *generations, *map(str, vary)]
-        key = "fragment:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
-        kept = cache.get(key)
-        if kept is None:
-            kept = {"built_at": time.time(), "value": build()}
-            cache.set(key, kept, timeout=settings.PAGE_CACHE_SECONDS)
-        # The page counts as old as its oldest part: what time alone changes (a scheduled story going live) shows
-        # within the page cache's lifetime, as before.
-        used.append(kept["built_at"])
-        return kept["value"]
+        key = _fragment_key(name, depends_on, vary)
+        kept = cache.get(key) if key else None
     except Exception as error:  # noqa: BLE001 - the cache is an optimisation: build it for this page
         outages.down("cache", error)
         return build()
+    if key is None:  # its generation was evicted as soon as started: nothing to keep it under
+        return build()
+    if kept is None or time.time() - kept["built_at"] >= settings.PAGE_CACHE_SECONDS:
+        kept = parts.built[key] = {"built_at": time.time(), "value": build()}
+    # The page counts as old as its oldest part: what time alone changes (a scheduled story going live) shows
+    # within the page cache's lifetime, as before.
+    parts.built_at.append(kept["built_at"])
+    return kept["value"]
+
+
+def _fragment_key(name, depends_on, vary):
+    found = cache.get_many(depends_on)
+    generations = open_generations(depends_on, tuple(found.get(key) for key in depends_on))
+    if None in generations:
+        return None
+    parts = [name, *generations, *map(str, vary)]
+    return "fragment:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def article_key(article):
-    slug = article if isinstance(article, str) else article.slug
-    return f"pages:gen:article:{slug}"
+    """The generation of one article's own pages (`article` is an Article or its slug)."""
+    return f"pages:gen:article:{_slug(article)}"
+
+
+def discussion_key(article):
+    """The generation of what readers see of one article's comments."""
+    return f"pages:gen:discussion:{_slug(article)}"
+
+
+def _slug(article):
+    return article if isinstance(article, str) else article.slug
 
 
 def _replace_on_commit(keys):
@@ -236,8 +272,12 @@ class Page:
         self.keys = {encoding: f"page:{digest}:{encoding or 'identity'}" for encoding in ("", *ENCODINGS)}
         self.key = self.keys[self.encoding]
         self.lock_key = f"page-render:{digest}"
-        group = article_key(match.kwargs[policy.article_kwarg]) if policy.article_kwarg else LISTS
-        self.generation_keys = (SITE, group)
+        if policy.article_kwarg:
+            slug = match.kwargs[policy.article_kwarg]
+            own = (article_key(slug), discussion_key(slug)) if policy.shows_discussion else (article_key(slug),)
+        else:
+            own = (LISTS,)
+        self.generation_keys = (SITE, *own)
         self.edge_keys = edge.page_keys(self.generation_keys, match.kwargs, policy.keys_from)
         self.max_age = policy.max_age
 
@@ -293,6 +333,8 @@ class PageCacheMiddleware:
     @staticmethod
     def stale_since(entry, generations):
         """Return since when a stored page is stale, or None while it is fresh."""
+        if len(entry["generations"]) != len(generations):  # stored by a release that keyed the page otherwise
+            return float("-inf")
         moments = []
         for stored, current in zip(entry["generations"], generations, strict=True):
             if current is None:  # the generation was lost: nothing tells how old the page is
@@ -333,17 +375,18 @@ class PageCacheMiddleware:
         except Exception as error:  # noqa: BLE001 - serve the page uncached
             outages.down("cache", error)
             return self.get_response(request)
-        rendering = _fragments_used.set([])
+        parts = _Parts()
+        rendering = _rendering.set(parts)
         try:
             response = self.get_response(request)
-            parts_built = _fragments_used.get()
         finally:
-            _fragments_used.reset(rendering)
+            _rendering.reset(rendering)
         if self.storable(response):
-            entries = self.entries(page, response, generations, as_of=min(parts_built, default=time.time()))
+            entries = self.entries(page, response, generations, as_of=min(parts.built_at, default=time.time()))
             try:
                 timeout = settings.PAGE_CACHE_SECONDS + settings.PAGE_CACHE_GRACE_SECONDS
-                cache.set_many({page.keys[encoding]: entry for encoding, entry in entries.items()}, timeout=timeout)
+                stored = {page.keys[encoding]: entry for encoding, entry in entries.items()}
+                cache.set_many({**parts.built, **stored}, timeout=timeout)  # a part older than a lifetime is rebuilt
             except Exception as error:  # noqa: BLE001 - serve the page uncached
                 outages.down("cache", error)
             return self.answer(request, page, entries[page.encoding], "MISS")

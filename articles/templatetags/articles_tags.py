@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from articles import embeds, library, metadata, popularity, richtext, search
 from articles.images import SMALL_RENDITION_WIDTH
 from articles.models import Article, Image
+from comments import moderation
 from newsportal import pagecache
 from newsportal.site import site_url
 from newsportal.sitesettings import site_settings
@@ -32,6 +33,52 @@ def read_next(article, size=None):
         vary=[size],
     )
     return {"items": [item for item in newest if item.pk != article.pk][:size]}
+
+
+@register.tag
+def article_part(parser, token):
+    """`{% article_part "story" article %}…{% endarticle_part %}`, or `"discussion"`: one half of a story page, kept
+    under the generation that half depends on (`pagecache.fragment`), so a new comment re-renders only the comment
+    section and an edit only the story."""
+    try:
+        _tag, kind, article = token.split_contents()
+    except ValueError:
+        raise template.TemplateSyntaxError("article_part takes a part's name and an article") from None
+    if kind.strip("\"'") not in ARTICLE_PARTS:
+        raise template.TemplateSyntaxError(f"article_part: no part named {kind}")
+    nodelist = parser.parse(("endarticle_part",))
+    parser.delete_first_token()
+    return ArticlePartNode(kind.strip("\"'"), parser.compile_filter(article), nodelist)
+
+
+def _story_part(article):
+    return pagecache.article_key(article), ()
+
+
+def _discussion_part(article):
+    # The section also shows whether comments are open and links the form under the story's section: both are the
+    # story's settings (and its age), which move the story's generation, not the discussion's.
+    return pagecache.discussion_key(article), (moderation.comments_are_open(article), article.category.slug)
+
+
+ARTICLE_PARTS = {"story": _story_part, "discussion": _discussion_part}
+
+
+class ArticlePartNode(template.Node):
+    def __init__(self, kind, article, nodelist):
+        self.kind, self.article, self.nodelist = kind, article, nodelist
+
+    def render(self, context):
+        article = self.article.resolve(context)
+        key, made_from = ARTICLE_PARTS[self.kind](article)
+        request = context.get("request")
+        query = request.GET.urlencode() if request else ""  # the view's normal query: the page of comments, …
+        return pagecache.fragment(  # the template's own output, escaped as it rendered
+            f"article-{self.kind}",
+            lambda: self.nodelist.render(context),
+            depends_on=[pagecache.SITE, key],
+            vary=[article.pk, query, *made_from],
+        )
 
 
 @register.filter

@@ -91,8 +91,8 @@ def test_every_public_page_carries_its_keys_and_readers_never_see_them(edge):
     expected = {
         "/": {"site", "lists"},
         pages["category"]: {"site", "lists", f"category:{category}"},
-        story: {"site", f"article:{slug}", f"category:{category}"},
-        f"{story}?page=2": {"site", f"article:{slug}", f"category:{category}"},
+        story: {"site", f"article:{slug}", f"discussion:{slug}", f"category:{category}"},
+        f"{story}?page=2": {"site", f"article:{slug}", f"discussion:{slug}", f"category:{category}"},
         pages["author"]: {"site", "lists", f"author:{pages['author_slug']}"},
         f"{pages['live']}updates/": {"site", f"article:{pages['live_slug']}"},
         "/feeds/rss/": {"site", "lists"},

@@ -76,7 +76,7 @@ def test_public_pages_carry_their_keys_and_the_edge_lifetime(client, listener, c
     assert keys_of(home) == {"site", "lists"} and home["Surrogate-Control"] == "max-age=60"
     assert keys_of(client.get(category.get_absolute_url())) == {"site", "lists", f"category:{category.slug}"}
     page = client.get(story.get_absolute_url())
-    assert keys_of(page) == {"site", f"article:{story.slug}", f"category:{category.slug}"}
+    assert keys_of(page) == {"site", f"article:{story.slug}", f"discussion:{story.slug}", f"category:{category.slug}"}
     assert keys_of(client.get(writer.get_absolute_url())) == {"site", "lists", f"author:{writer.slug}"}
 
 
@@ -113,7 +113,7 @@ def test_a_discussion_change_purges_only_its_story(listener, article):
     comments_moderate(
         comments=type(comment).objects.filter(pk=comment.pk), moderator=None, status="approved", action="approve"
     )
-    assert listener.keys() == [{f"article:{article.slug}"}]
+    assert listener.keys() == [{f"discussion:{article.slug}"}]
 
 
 def test_a_change_rolled_back_purges_nothing(listener, article):

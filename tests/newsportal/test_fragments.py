@@ -1,5 +1,6 @@
-"""Parts every page shows (the section navigation with the banner, Most read) are built once per change to what they
-depend on and reused by the next pages rendered (newsportal.pagecache.fragment); never older than that."""
+"""Parts every page shows (the section navigation with the banner, Most read) and a story page's two halves (the story,
+its comments) are built once per change to what they depend on and reused by the next pages rendered
+(newsportal.pagecache.fragment); never older than that."""
 
 import time
 from datetime import timedelta
@@ -11,7 +12,8 @@ from django.utils import timezone
 
 from articles import popularity, services
 from articles.models import Category, ReadCount
-from tests.factories import ArticleFactory, CategoryFactory
+from comments.services import comments_moderate
+from tests.factories import ArticleFactory, CategoryFactory, CommentFactory
 from tests.html import select, text_of
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -115,3 +117,59 @@ def test_read_next_is_shared_by_the_stories_rendered_and_follows_a_new_story(cli
     story = ArticleFactory(category=stories[0].category, title="Published by the desk", draft=True)
     services.article_publish(article=story)
     assert read_next(client, stories[2].get_absolute_url())[0] == "Published by the desk"
+
+
+# --- A story page's two halves: the story under its article's generation, the comments under its discussion's --------
+
+
+def approve(comment):
+    comments_moderate(
+        comments=type(comment).objects.filter(pk=comment.pk), moderator=None, status="approved", action="approve"
+    )
+
+
+@pytest.fixture
+def story(stories):
+    story = stories[0]
+    CommentFactory(article=story, body="The first reader's view.")
+    return story
+
+
+def comment_texts(page):
+    return [text_of(body) for body in select(page.content, ".comment__body")]
+
+
+def test_a_new_comment_rebuilds_only_the_comment_section(client, story):
+    client.get(story.get_absolute_url())
+    type(story).objects.filter(pk=story.pk).update(title="Changed behind the cache's back")  # moves no generation
+    approve(CommentFactory(article=story, body="A second view.", status="pending"))
+    page = client.get(story.get_absolute_url())
+    assert page["X-Cache"] == "MISS" and "A second view." in comment_texts(page)
+    assert text_of(select(page.content, ".story__title")[0]) == story.title  # the story half was reused
+
+
+def test_a_story_edit_rebuilds_only_the_story(client, story):
+    client.get(story.get_absolute_url())
+    story.comments.update(body_html="<p>Changed behind the cache's back</p>")  # moves no generation
+    story.title = "A corrected headline"
+    services.article_save(article=story)
+    page = client.get(story.get_absolute_url())
+    assert text_of(select(page.content, ".story__title")[0]) == "A corrected headline"
+    assert comment_texts(page) == ["The first reader's view."]  # the comment section was reused
+
+
+def test_comments_closed_by_the_editor_show_closed_on_the_next_render(client, story):
+    assert select(client.get(story.get_absolute_url()).content, ".comments__call a")
+    story.comments_open = False
+    services.article_save(article=story)
+    page = client.get(story.get_absolute_url())
+    assert text_of(select(page.content, ".comments__closed")[0]) == "Comments are closed"
+    assert not select(page.content, ".comments__call a")
+
+
+def test_each_page_and_order_of_comments_is_a_part_of_its_own(client, story):
+    first = client.get(story.get_absolute_url())
+    assert client.get(f"{story.get_absolute_url()}?sort=newest")["X-Cache"] == "MISS"
+    assert comment_texts(first) == ["The first reader's view."]
+    assert client.get(f"{story.get_absolute_url()}?page=2").status_code == 404  # past the last page, cache on
+    assert client.get(f"{story.get_absolute_url()}?page=2").status_code == 404
