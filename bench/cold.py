@@ -107,7 +107,7 @@ class Server:
             stderr=subprocess.STDOUT,
         )
         for _ in range(150):
-            if subprocess.run(["curl", "-fsS", "-o", "/dev/null", self.base + ready_path], check=False).returncode == 0:
+            if subprocess.run(["curl", "-fs", "-o", "/dev/null", self.base + ready_path], check=False).returncode == 0:
                 return self
             time.sleep(0.2)
         sys.exit(f"{self.name} did not start: see its log")
@@ -124,7 +124,7 @@ class Subject:
     server: Server
     path: str
     database: tuple  # ("pg", name) or ("redis",)
-    paths: list = None  # several paths in turn (bench/read_articles.lua)
+    rotations: list = None  # per round, paths requested in turn (bench/read_articles.lua), none of them twice
     results: list = field(default_factory=list)
 
     def database_pids(self):
@@ -134,9 +134,9 @@ class Subject:
 def run_wrk(subject, duration, connections):
     url = subject.server.base + subject.path
     command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}", "--latency", url]
-    if subject.paths:
+    if subject.rotations:
         command[5:5] = ["-s", str(ROOT / "bench" / "read_articles.lua")]
-        command += ["--", *subject.paths]
+        command += ["--", *subject.rotations[len(subject.results)]]
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
@@ -156,8 +156,8 @@ def measure(subject, duration, connections):
     subject.results.append(
         {
             "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-            "p50": milliseconds(re.search(r"50%\s+(\S+)", output).group(1)),
-            "p99": milliseconds(re.search(r"99%\s+(\S+)", output).group(1)),
+            "p50": milliseconds(re.search(r"^\s*50%\s+(\S+)", output, re.MULTILINE).group(1)),
+            "p99": milliseconds(re.search(r"^\s*99%\s+(\S+)", output, re.MULTILINE).group(1)),
             "app_ms": cpu_ms_between(app_before, app_after) / requests,
             "db_ms": cpu_ms_between(db_before, db_after) / requests,
             "errors": int(errors.group(1)) if errors else 0,
@@ -183,8 +183,13 @@ def median(subject, key):
 
 
 def page_bytes(subject):
-    answer = subprocess.run(["curl", "-fsS", subject.server.base + subject.path], capture_output=True, check=True)
-    return len(answer.stdout)
+    """The page's size; for a rotation, the median of its first twenty pages."""
+    paths = subject.rotations[0][:20] if subject.rotations else [subject.path]
+    sizes = [
+        len(subprocess.run(["curl", "-fsS", subject.server.base + path], capture_output=True, check=True).stdout)
+        for path in paths
+    ]
+    return int(statistics.median(sizes))
 
 
 def table(subjects, compared_with):
@@ -248,15 +253,18 @@ def main():
     query = (
         "from articles.models import Article as A; s = A.objects.live(); "
         "print(s.first().get_absolute_url()); print(s.first().category.get_absolute_url()); "
-        "[print(a.get_absolute_url()) for a in s.order_by('published_at')[:3000]]"
+        "[print(a.get_absolute_url()) for a in s.select_related('category').order_by('pk')]"
     )
-    story, section, *long_tail = manage("shell", "-v0", "-c", query).splitlines()
+    story, section, *archive = manage("shell", "-v0", "-c", query).splitlines()
+    archive.remove(story)  # rendered already, by the other subjects
+    # Stories from all over the archive, a different share each round: each one rendered once, never a hit.
+    long_tail = [archive[number :: options.rounds][:6000] for number in range(options.rounds)]
     np_db = ("pg", options.database)
     subjects = [
         Subject("newsportal article, cold", cold, story, np_db),
         Subject("newsportal home, cold", cold, "/", np_db),
         Subject("newsportal section, cold", cold, section, np_db),
-        Subject("newsportal article, miss (long tail)", cached, long_tail[0], np_db, paths=long_tail),
+        Subject("newsportal article, miss (long tail)", cached, long_tail[0][0], np_db, rotations=long_tail),
         Subject("newsportal article, warm hit", cached, story, ("redis",)),
     ]
     compared_with = {}

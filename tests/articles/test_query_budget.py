@@ -11,6 +11,10 @@ pytestmark = pytest.mark.django_db
 # navigation with the breaking banner, Read next, Most read, and the comment section's two (one page of threads
 # with the counts, their replies). The page's own queries: counting the view is a cache operation (tests/queries.py).
 ARTICLE_PAGE_BUDGET = 8
+# A story first rendered with the page cache on, after others (the long tail: crawlers, old links): the parts every
+# page shares (navigation with the banner, Read next, Most read) come from the cache; the page's own are the
+# article, its authors, its notes, and the comment section's two.
+LONG_TAIL_ARTICLE_BUDGET = 5
 HOME_PAGE_BUDGET = 4  # chrome, pins, newest stories, Most read
 CATEGORY_PAGE_BUDGET = 5  # chrome, the category, count, page, Most read
 LIST_PAGE_BUDGET = 4  # author, corrections: chrome, object, count, page
@@ -39,6 +43,16 @@ def test_article_page_query_budget(client, archive):
     with at_most_page_queries(ARTICLE_PAGE_BUDGET):
         html = client.get(archive[0].get_absolute_url()).content.decode()
     assert "Updated" in html and "Breaking" in html and " and " in html  # the features were on the page
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the page cache works after commit
+def test_a_long_tail_story_runs_only_its_own_queries(client, settings, archive):
+    settings.PAGE_CACHE_SECONDS = 60
+    client.get(ArticleFactory(category=archive[0].category).get_absolute_url())  # another story builds the shared parts
+    with at_most_page_queries(LONG_TAIL_ARTICLE_BUDGET):
+        page = client.get(archive[0].get_absolute_url())
+    assert page["X-Cache"] == "MISS"
+    assert "Read next" in page.content.decode() and "Breaking" in page.content.decode()
 
 
 def test_home_page_query_budget(client, archive):
