@@ -37,3 +37,19 @@ def page_path(name: str, **kwargs) -> str:
 @lru_cache(maxsize=50_000)
 def _page_path(prefix, urlconf, name, arguments):
     return reverse(name, kwargs=dict(arguments), urlconf=urlconf)
+
+
+# An integer no route of this site holds otherwise, standing for the one a path is reversed with (`id_path`).
+_ID_PLACEHOLDER = 987654321
+
+
+def id_path(name: str, value: int, kwarg: str = "pk") -> str:
+    """`reverse(name, kwargs={kwarg: value})` for a route with one integer in it, reversed once per process and
+    filled in: a page of comments links each comment's report form, and there are too many comments to remember
+    each path as `page_path` does."""
+    return _id_route(get_script_prefix(), get_urlconf(), name, kwarg).replace(str(_ID_PLACEHOLDER), str(int(value)))
+
+
+@lru_cache(maxsize=64)
+def _id_route(prefix, urlconf, name, kwarg):
+    return reverse(name, kwargs={kwarg: _ID_PLACEHOLDER}, urlconf=urlconf)

@@ -6,6 +6,7 @@ from comments import moderation
 from comments.models import SECTION_ORDERS, Comment
 from comments.text import render_comment_body
 from newsportal.params import MAX_PAGE, positive_int
+from newsportal.site import id_path
 from newsportal.sitesettings import site_settings
 
 register = template.Library()
@@ -38,6 +39,12 @@ def comment_section(context, article):
         "order": order,
         "orders": SORT_LABELS,
     }
+
+
+@register.filter
+def report_path(comment):
+    """The address of the form that reports this comment (`newsportal.site.id_path`)."""
+    return id_path("comments:report", comment.pk)
 
 
 @register.filter

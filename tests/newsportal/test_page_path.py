@@ -2,7 +2,7 @@
 
 from django.urls import reverse, set_script_prefix
 
-from newsportal.site import page_path
+from newsportal.site import id_path, page_path
 
 
 def test_a_page_path_is_what_reverse_gives_under_any_script_prefix():
@@ -14,3 +14,13 @@ def test_a_page_path_is_what_reverse_gives_under_any_script_prefix():
     finally:
         set_script_prefix("/")
     assert page_path("articles:article", **arguments) == "/world-news/harbour-cranes-return/"
+
+
+def test_an_id_path_is_what_reverse_gives_for_any_number():
+    for pk in (1, 9, 987654321, 4_000_000_000):
+        assert id_path("comments:report", pk) == reverse("comments:report", kwargs={"pk": pk})
+    try:
+        set_script_prefix("/news/")
+        assert id_path("comments:report", 12) == "/news/comments/12/report/"
+    finally:
+        set_script_prefix("/")
