@@ -233,6 +233,12 @@ def fill_a_week_of_reads(database):
         ANALYZE articles_readcount;
     """
     subprocess.run(["psql", f"{PG}/{database}", "-qc", sql], check=True)
+    rank_the_stories()
+
+
+def rank_the_stories():
+    """What the worker does when a counting window closes: Most read's order worked out once and kept."""
+    manage("shell", "-v0", "-c", "from articles import popularity; popularity.rank()")
 
 
 def main():
@@ -303,6 +309,7 @@ def main():
         for server in servers:
             server.start("/healthz" if server in (cold, cached) else "/", options.out.parent)
         subprocess.run(["psql", f"{PG}/{options.database}", "-qc", "DELETE FROM articles_readcount"], check=True)
+        rank_the_stories()
         rounds(subjects, options.rounds, options.duration, options.connections)
         report = table(subjects, compared_with)
         print("== a week of read counts in Most read's table", flush=True)
