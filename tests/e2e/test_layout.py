@@ -1,0 +1,37 @@
+"""Where things sit on the screen, measured in Chromium at a phone's and a desktop's width (not only screenshots)."""
+
+import pytest
+
+from articles.models import Article
+from tests.e2e import quality
+from tests.e2e.tools import DESKTOP, PHONE
+
+pytestmark = pytest.mark.e2e
+
+BREATHING_ROOM = 16  # px: at least this between the header and the first line of content, and before the footer
+
+
+def box(page, selector):
+    return page.locator(selector).first.bounding_box()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
+def test_content_keeps_its_distance_from_the_header_and_the_footer(site, viewport):
+    story = Article.objects.live().select_related("category").first()
+    page = site.new_page(viewport=viewport)
+    for path, first_line in (("/", "main h1, main h2, main .teaser"), (story.get_absolute_url(), ".story .kicker")):
+        page.goto(path)
+        above = page.evaluate(
+            """() => Math.max(...[...document.querySelectorAll('.site-header, .breaking-bar')]
+                         .map(element => element.getBoundingClientRect().bottom + window.scrollY))"""
+        )
+        content_top = box(page, first_line)["y"]
+        assert content_top - above >= BREATHING_ROOM, (path, viewport, content_top, above)
+        main, footer = box(page, "main"), box(page, ".site-footer")
+        last_content_bottom = page.evaluate(
+            """() => Math.max(...[...document.querySelectorAll('main > *')]
+                         .map(element => element.getBoundingClientRect().bottom + window.scrollY))"""
+        )
+        assert footer["y"] - last_content_bottom >= BREATHING_ROOM, (path, viewport)
+        assert footer["y"] >= main["y"] + main["height"] - 1
+    quality.screenshot(page, f"story-top-{viewport['width']}", full_page=False)
