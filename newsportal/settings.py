@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "newsportal.middleware.DatabaseUnavailableMiddleware",
+    "newsportal.middleware.SiteNotFoundPageMiddleware",  # `make run` shows the site's 404, as readers see it
 ]
 
 # Widgets render with the site's templates too (the media library's picture chooser).
@@ -162,6 +163,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Time and language ----------------------------------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
+FORMAT_MODULE_PATH = ["newsportal.formats"]  # a 24-hour clock in the admin too
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True

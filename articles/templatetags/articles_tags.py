@@ -103,11 +103,18 @@ def newstime(value):
 
 @register.filter
 def fulltime(value):
-    """A time in full, as a byline gives it: `1 December 2026, 18:56`."""
+    """A time in full, as a byline gives it, with its zone: `1 December 2026, 18:56 GMT`."""
     if not value:
         return ""
     local = timezone.localtime(value)
-    return f"{local.day} {MONTHS[local.month]} {local.year}, {local:%H:%M}"
+    return f"{local.day} {MONTHS[local.month]} {local.year}, {local:%H:%M} {local.tzname()}"
+
+
+def zoned(value):
+    """`newstime` with the zone where it shows a time of day (`18:56 BST`; a date alone needs none): for the times
+    a reader may set against a clock, such as live updates and corrections."""
+    shown = newstime(value)
+    return f"{shown} {timezone.localtime(value).tzname()}" if ":" in shown else shown
 
 
 @register.filter
@@ -130,11 +137,13 @@ def isotime(value):
 
 
 @register.simple_tag
-def pubtime(value, full=False):
-    """Render a time as `<time datetime=…>`: by the site's rule (`newstime`), or in full for a byline."""
+def pubtime(value, full=False, zone=False):
+    """Render a time as `<time datetime=…>`: by the site's rule (`newstime`), with its zone (`zone`), or in full
+    for a byline (`full`, zone included)."""
     if value is None:
         return ""
-    return format_html('<time datetime="{}">{}</time>', isotime(value), fulltime(value) if full else newstime(value))
+    shown = fulltime(value) if full else zoned(value) if zone else newstime(value)
+    return format_html('<time datetime="{}">{}</time>', isotime(value), shown)
 
 
 def join_names(names):
