@@ -231,16 +231,22 @@ def give_back_allowance(submission):
         logger.info("A claimed comment could not be returned to the reader's allowance", exc_info=True)
 
 
+# "The same commenter", for the same text twice: the same e-mail address, or the same name from the same network
+# address. Never the address alone: readers in one office or school share it, and two of them may well both write
+# "Well said." under a story.
+
+
 def same_text_keys(submission):
     text = hashlib.sha256(f"{submission.article.pk}:{submission.body}".encode()).hexdigest()
     keys = [f"comments:text:{text}:{hashlib.sha256(submission.email.encode()).hexdigest()}"]
     if submission.ip_address:
-        keys.append(f"comments:text:{text}:{reader_key(submission.ip_address)}")
+        name = hashlib.sha256(submission.name.strip().casefold().encode()).hexdigest()
+        keys.append(f"comments:text:{text}:{reader_key(submission.ip_address)}:{name}")
     return keys
 
 
 def claim_text(submission):
-    """Claim this text for this reader and article, atomically; return False when it was sent already."""
+    """Claim this text for this commenter and article, atomically; return False when it was sent already."""
     try:
         if not all(cache.add(key, 1, timeout=SAME_TEXT_CLAIM_SECONDS) for key in same_text_keys(submission)):
             return False
@@ -250,12 +256,12 @@ def claim_text(submission):
 
 
 def repeats_own_text(submission):
-    """Tell whether the same reader already sent exactly this text on this article (stored earlier)."""
+    """Tell whether the same commenter already sent exactly this text on this article (stored earlier)."""
     same_text = Comment.objects.filter(article=submission.article, body=submission.body)
-    by_reader = Q(author_email=submission.email)
+    by_commenter = Q(author_email=submission.email)
     if submission.ip_address is not None:
-        by_reader |= Q(ip_address=submission.ip_address)
-    return same_text.filter(by_reader).exists()
+        by_commenter |= Q(ip_address=submission.ip_address, author_name__iexact=submission.name.strip())
+    return same_text.filter(by_commenter).exists()
 
 
 # --- Spam ------------------------------------------------------------------------------------------

@@ -185,6 +185,29 @@ def test_the_same_text_twice_is_refused_even_before_the_first_is_stored(article,
     moderation.admit(from_elsewhere)  # another reader's words may be the same
 
 
+def test_readers_sharing_an_address_may_say_the_same_thing(article, returning):
+    """An office or a school shares one address: the same text twice is judged per commenter, not per address."""
+    office = "203.0.113.9"
+    moderation.admit(submission(article, body="Well said.", ip_address=office))
+    colleague = submission(article, body="Well said.", name="Bram", email="bram@example.com", ip_address=office)
+    moderation.admit(colleague)  # a second reader, a second comment
+    same_person = submission(article, body="Well said.", name=" ada ", email="ada.new@example.com", ip_address=office)
+    with pytest.raises(moderation.Refused) as refusal:
+        moderation.admit(same_person)  # the same name from the same address, with a new e-mail address
+    assert refusal.value.reason == moderation.Refused.SAME_TEXT
+
+
+def test_a_stored_comment_from_a_shared_address_does_not_block_a_colleague(article, returning):
+    CommentFactory(
+        article=article, author_name="Ada", author_email="ada@example.com", ip_address="203.0.113.9", body="Well said."
+    )
+    colleague = submission(article, body="Well said.", name="Bram", email="bram@example.com", ip_address="203.0.113.9")
+    assert not moderation.repeats_own_text(colleague)
+    assert moderation.repeats_own_text(
+        submission(article, body="Well said.", email="x@example.com", ip_address="203.0.113.9")
+    )  # Ada again, under a new address
+
+
 @pytest.mark.parametrize("mode", ["pre", "post"])
 def test_hold_rules_hold_in_both_modes(article, mode):
     article.comment_moderation = mode
@@ -208,6 +231,18 @@ def test_refusals_store_nothing(article, post_comment, mode, settings):
     assert response.status_code == 409
     assert "already posted this exact comment" in response.content.decode()
     assert Comment.objects.count() == 1
+
+
+def test_two_readers_in_one_office_both_get_their_comment_in(article, post_comment):
+    office = "203.0.113.9"
+    assert post_comment(article, ip=office, body="Well said.").status_code == 302
+    colleague = post_comment(
+        article, ip=office, body="Well said.", author_name="Bram Visser", author_email="bram@example.com"
+    )
+    assert colleague.status_code == 302
+    assert sorted(Comment.objects.values_list("author_name", flat=True)) == ["Ada Reader", "Bram Visser"]
+    again = post_comment(article, ip=office, body="Well said.")
+    assert again.status_code == 409 and "already posted this exact comment" in again.content.decode()
 
 
 def test_spam_is_stored_silently(client, article, post_comment):
