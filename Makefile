@@ -3,6 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DEV := DEBUG=true
+# Where `make run` serves (`make run PORT=8080`, `HOST=0.0.0.0` for other machines, which then need ALLOWED_HOSTS);
+# links in pages, feeds and e-mails follow it unless SITE_URL is set.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+LINK_HOST := $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
+RUN_ENV := $(DEV) SITE_URL=$${SITE_URL:-http://$(LINK_HOST):$(PORT)}
 
 .PHONY: run test lint ci clean serve-prod
 
@@ -16,13 +22,13 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-run: $(VENV)/.runtime  ## Migrate, load demo content and serve on http://127.0.0.1:8000/ with the e-mail worker
-	$(DEV) $(PY) manage.py migrate --noinput
-	$(DEV) $(PY) manage.py demo
+run: $(VENV)/.runtime  ## Migrate, load demo content and serve on http://127.0.0.1:8000/ (PORT=, HOST=) with the e-mail worker
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py demo
 	@echo "E-mails to readers are printed below by the background worker (manage.py worker)."
 	@trap 'kill 0' INT TERM EXIT; \
-	$(DEV) $(PY) manage.py worker --interval 1 & \
-	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+	$(RUN_ENV) $(PY) manage.py worker --interval 1 & \
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The e2e tests' page checkers (axe-core, vnu-jar) as package-lock.json pins them. No install scripts:
 # vnu-jar's would download a Java runtime, and the machine's java runs vnu.jar.

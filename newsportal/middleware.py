@@ -8,9 +8,11 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections
 from django.db.backends.signals import connection_created
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template import loader
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
+from django.views.defaults import page_not_found
 
 from . import outages
 
@@ -125,3 +127,26 @@ class PrivateByDefaultMiddleware:
         if not response.has_header("Cache-Control"):
             response["Cache-Control"] = "private, no-store"
         return response
+
+
+class SiteNotFoundPageMiddleware:
+    """With DEBUG on (`make run`), answer a missing page with the site's own 404, as readers get it, instead of
+    Django's technical page listing every URL pattern; errors keep DEBUG's page. Does nothing in production, where
+    Django shows the site's 404 itself. Last in MIDDLEWARE, so the 404 still passes CommonMiddleware's added slash."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.DEBUG:
+            try:
+                resolve(request.path_info, getattr(request, "urlconf", None))
+            except Resolver404 as missing:
+                return page_not_found(request, missing)
+        return self.get_response(request)
+
+    @staticmethod
+    def process_exception(request, exception):
+        if settings.DEBUG and isinstance(exception, Http404):
+            return page_not_found(request, exception)
+        return None

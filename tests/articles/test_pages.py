@@ -69,6 +69,16 @@ def test_unknown_url_gives_404_page_in_site_design(client, category):
     assert 'class="brand"' in html and "/static/css/site.css" in html  # the site's own header and styles
 
 
+@pytest.mark.parametrize("path", ["/no-such-section/no-such-story/", "/a/path/no/route/takes/"])
+def test_make_run_shows_the_sites_own_404_not_the_url_list(client, category, settings, path):
+    settings.DEBUG = True  # as `make run` serves
+    response = client.get(path)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "We can’t find that page" in html and "URLconf" not in html
+    assert client.get("/authors").status_code == 301  # a missing slash is still added
+
+
 def test_home_page_shows_lead_story_and_latest_with_labels_and_times(client, category):
     older = ArticleFactory(category=category, title="Older story", published_at=timezone.now() - timedelta(hours=2))
     ArticleFactory(category=category, title="Pinned lead", pinned_lead=True, published_at=older.published_at)
