@@ -17,6 +17,7 @@ import pytest
 
 from tests.forms import comment_submission
 from tests.services import skip_without
+from tests.static_tree import collected_static
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -162,6 +163,7 @@ def served(request, **environment):
         "PYTHON": sys.executable,
         "WEB_CONCURRENCY": "2",
         "LOG_LEVEL": "WARNING",
+        "STATIC_FROM": str(collected_static()),  # collected once for every deployment of the run
         **{name: str(port) for name, port in ports.items()},
         **environment,
     }

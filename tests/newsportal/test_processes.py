@@ -20,6 +20,7 @@ import pytest
 
 from tests.forms import comment_submission
 from tests.services import require_redis
+from tests.static_tree import collected_static
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS = "redis://127.0.0.1:6379/14"
@@ -78,16 +79,9 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def static_root(tmp_path_factory):
-    """Collect the static files once, as a release does: production settings serve hashed names only."""
-    root = tmp_path_factory.mktemp("static")
-    environment = {"PATH": os.environ["PATH"], "DEBUG": "false", "SECRET_KEY": "static", "STATIC_ROOT": str(root)}
-    environment["NEWSPORTAL_ENV_FILE"] = ""
-    environment["SITE_URL"] = "http://127.0.0.1"
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=environment, check=True
-    )
-    return root
+def static_root():
+    """The static files collected as a release does (production settings serve hashed names only)."""
+    return collected_static()
 
 
 @pytest.fixture(scope="module", params=["database cache", "redis"])

@@ -1,21 +1,22 @@
 """Static files are served with hashed names, compressed, and cached by browsers for good."""
 
 import pytest
-from django.core.management import call_command
 from django.templatetags.static import static
 from django.test import Client
 
+from tests.static_tree import collected_static
+
 
 @pytest.fixture
-def collected(tmp_path, settings):
-    settings.STATIC_ROOT = tmp_path / "static"
+def collected(settings):
+    """Production's storage over the tree `collectstatic` made with production's settings (shared by the tests)."""
+    settings.STATIC_ROOT = collected_static()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
     settings.WHITENOISE_USE_FINDERS = False
     settings.WHITENOISE_AUTOREFRESH = False
-    call_command("collectstatic", "--noinput", verbosity=0)
     return settings.STATIC_ROOT
 
 
