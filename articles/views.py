@@ -4,7 +4,10 @@ Reader pages read through `Article.objects.live()`. The preview is the one page 
 cannot see yet: staff only (everyone else gets 404), never cached, never indexed.
 """
 
+import logging
+
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
@@ -15,12 +18,16 @@ from newsportal.params import MAX_PAGE, positive_int
 from newsportal.sitesettings import site_settings
 
 from . import curation, embeds, live, publishing, richtext
+from .context_processors import SiteChrome
 from .models import Article, Author, Category, Correction
 from .pagination import DeferredJoinPaginator
 from .search import clean_query
 
+logger = logging.getLogger(__name__)
+
 # Google News reads at most a thousand stories from its sitemap.
 NEWS_SITEMAP_LIMIT = 1000
+NOT_FOUND_HEADLINES = 5  # the latest stories a 404 offers
 
 
 class HomeView(TemplateView):
@@ -206,3 +213,20 @@ def news_sitemap(request):
         "publication_language": settings.LANGUAGE_CODE.partition("-")[0],  # Google News wants the bare language
     }
     return render(request, "articles/news_sitemap.xml", context, content_type="application/xml; charset=utf-8")
+
+
+def not_found(request, exception=None):
+    """The site's 404 (`handler404`, and `make run`'s): the sections and the banner, a search box and the latest
+    headlines, so a broken link leads somewhere. Read from the database only when it answers: a missing page must
+    not become an error page."""
+    context = {"sections": [], "banner": None, "latest": []}  # 404.html reads only these: no lazy database reads
+    try:
+        chrome = SiteChrome()
+        context.update(
+            sections=chrome.categories,
+            banner=chrome.breaking,
+            latest=list(Article.objects.live().teasers()[:NOT_FOUND_HEADLINES]),
+        )
+    except DatabaseError:
+        logger.warning("A 404 page was shown without the sections: the database did not answer", exc_info=True)
+    return render(request, "404.html", context, status=404)

@@ -10,9 +10,8 @@ from django.db import InterfaceError, OperationalError, connections
 from django.db.backends.signals import connection_created
 from django.http import Http404, HttpResponse
 from django.template import loader
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_resolver, resolve
 from django.utils.cache import patch_cache_control
-from django.views.defaults import page_not_found
 
 from . import outages
 
@@ -132,7 +131,8 @@ class PrivateByDefaultMiddleware:
 class SiteNotFoundPageMiddleware:
     """With DEBUG on (`make run`), answer a missing page with the site's own 404, as readers get it, instead of
     Django's technical page listing every URL pattern; errors keep DEBUG's page. Does nothing in production, where
-    Django shows the site's 404 itself. Last in MIDDLEWARE, so the 404 still passes CommonMiddleware's added slash."""
+    Django shows the site's 404 itself (`handler404`). Last in MIDDLEWARE, so the 404 still passes CommonMiddleware's
+    added slash."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -142,11 +142,15 @@ class SiteNotFoundPageMiddleware:
             try:
                 resolve(request.path_info, getattr(request, "urlconf", None))
             except Resolver404 as missing:
-                return page_not_found(request, missing)
+                return self.not_found(request, missing)
         return self.get_response(request)
 
-    @staticmethod
-    def process_exception(request, exception):
+    def process_exception(self, request, exception):
         if settings.DEBUG and isinstance(exception, Http404):
-            return page_not_found(request, exception)
+            return self.not_found(request, exception)
         return None
+
+    @staticmethod
+    def not_found(request, exception):
+        """The URLconf's own 404 view (`handler404`), as production answers."""
+        return get_resolver(getattr(request, "urlconf", None)).resolve_error_handler(404)(request, exception)

@@ -15,6 +15,7 @@ from .params import page_number
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Newsroom"
+handler404 = "articles.views.not_found"  # the site around it: sections, search, the latest stories
 
 urlpatterns = [
     path("admin/", admin.site.urls),

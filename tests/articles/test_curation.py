@@ -4,11 +4,12 @@ banner across the site until it is unticked or its time passes."""
 from datetime import timedelta
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from articles.models import TOP_STORY_SLOTS, Article
 from tests.factories import ArticleFactory, CategoryFactory
-from tests.html import fragment
+from tests.html import fragment, select, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +111,9 @@ def test_newest_breaking_story_takes_the_banner(client, category):
     assert "Latest alert" in banner(client)
 
 
-def test_error_pages_show_no_banner(client, category):
+def test_a_404_shows_the_banner_with_the_site_and_other_error_pages_none(client, rf, category):
     ArticleFactory(category=category, title="Storm warning", is_breaking=True)
     response = client.get("/no-such-section/no-such-story/")
-    assert response.status_code == 404 and "Storm warning" not in response.content.decode()
+    assert response.status_code == 404 and "Storm warning" in text_of(select(response.content, ".breaking")[0])
+    for template in ("500.html", "503.html"):  # no database behind them: no banner
+        assert "Storm warning" not in render_to_string(template, request=rf.get("/"))

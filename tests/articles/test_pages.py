@@ -69,6 +69,29 @@ def test_unknown_url_gives_404_page_in_site_design(client, category):
     assert 'class="brand"' in html and "/static/css/site.css" in html  # the site's own header and styles
 
 
+def test_a_404_offers_the_sections_a_search_and_the_latest_stories(client, category):
+    ArticleFactory(category=category, title="The newest story")
+    response = client.get("/no-such-section/no-such-story/")
+    assert response.status_code == 404
+    assert [text_of(link) for link in select(response.content, ".sections a")] == [category.name]
+    assert select(response.content, 'main form[role="search"] input[name="q"]')
+    assert [text_of(link) for link in select(response.content, ".error-page__latest a")] == ["The newest story"]
+
+
+def test_a_404_is_still_the_sites_own_when_the_database_is_away(client, category, monkeypatch):
+    from django.db import OperationalError
+
+    from articles.context_processors import SiteChrome
+
+    def away(self):
+        raise OperationalError("the database did not answer")
+
+    monkeypatch.setattr(SiteChrome, "categories", property(away))
+    response = client.get("/a/path/no/route/takes/")
+    assert response.status_code == 404
+    assert "We can’t find that page" in response.content.decode() and not select(response.content, ".sections")
+
+
 @pytest.mark.parametrize("path", ["/no-such-section/no-such-story/", "/a/path/no/route/takes/"])
 def test_make_run_shows_the_sites_own_404_not_the_url_list(client, category, settings, path):
     settings.DEBUG = True  # as `make run` serves
