@@ -765,8 +765,8 @@ class LiveUpdateAdmin(ChoosesPictures, VersionedAdmin, ThroughServices, SimpleHi
     ]
 
     def get_changeform_initial_data(self, request):
-        """The story chosen last (`?article=`), and the editor's own name as the byline."""
-        return {**super().get_changeform_initial_data(request), "author_name": request.user.get_full_name()}
+        """The story chosen last (`?article=`), and the editor's own byline name (`live.byline_name`)."""
+        return {**super().get_changeform_initial_data(request), "author_name": live.byline_name(request.user)}
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:

@@ -22,6 +22,13 @@ UPDATES_PER_PAGE = 20
 FRAGMENT_MAX_AGE = 5  # what a browser may keep of the polled updates
 
 
+def byline_name(user) -> str:
+    """The name a staff member's updates go out under: their byline (the author page linked to their account), else
+    the name on their account."""
+    profile = getattr(user, "author_profile", None)
+    return profile.name if profile is not None else user.get_full_name()
+
+
 @transaction.atomic
 def update_save(*, update: LiveUpdate, user=None) -> LiveUpdate:
     """Post a new update or save an edited one; readers polling the page see it within their next poll.
@@ -31,7 +38,7 @@ def update_save(*, update: LiveUpdate, user=None) -> LiveUpdate:
     if update._state.adding:
         update.posted_by = update.posted_by or user
         if not update.author_name and user is not None:
-            update.author_name = user.get_full_name()
+            update.author_name = byline_name(user)
     else:
         versions.claim_next_version(update)
         update.edited_at = timezone.now()

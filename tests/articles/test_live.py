@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles import live, services
 from articles.models import LiveUpdate
 from tests import validators
-from tests.factories import ArticleFactory, UserFactory, picture
+from tests.factories import ArticleFactory, AuthorFactory, UserFactory, picture
 from tests.html import select, text_of
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +82,16 @@ def test_older_updates_are_on_further_pages(client, live_story):
     assert updates_shown(client, live_story, "?updates=2") == ["Update 2.", "Update 1.", "Update 0."]
     html = client.get(live_story.get_absolute_url()).content
     assert select(html, '[aria-label="Update pages"] a[rel=next]')[0].get("href") == "?updates=2#live"
+
+
+def test_an_editor_with_a_byline_posts_under_it(client, editor, live_story):
+    """The account says "ed1"; the newsroom knows her as the author of her byline."""
+    AuthorFactory(name="Maya Okafor", slug="maya-okafor", user=editor)
+    client.force_login(editor)
+    form = client.get(f"{ADD_URL}?article={live_story.pk}").content
+    assert select(form, "#id_author_name")[0].get("value") == "Maya Okafor"
+    update = live.update_save(update=LiveUpdate(article=live_story, body="Gates closed."), user=editor)
+    assert update.author_name == "Maya Okafor"
 
 
 def test_the_editors_fast_form_posts_and_returns_to_an_empty_form(client, editor, live_story):
@@ -247,3 +257,10 @@ def test_sitemap_feed_and_json_ld_agree_on_the_newest_update(client, live_story,
     page = client.get(live_story.get_absolute_url()).content
     assert json.loads(select(page, 'script[type="application/ld+json"]')[0].text_content())["dateModified"] == moment
     assert f"<lastmod>{moment}</lastmod>" in client.get("/sitemap.xml").content.decode()
+
+
+def test_a_live_page_gives_no_reading_time(client, live_story):
+    """It grows while readers read: "1 min read" under a live blog is wrong within the hour."""
+    meta = text_of(select(client.get(live_story.get_absolute_url()).content, ".story__meta")[0])
+    assert "min read" not in meta
+    assert "min read" in text_of(select(client.get(ArticleFactory().get_absolute_url()).content, ".story__meta")[0])
