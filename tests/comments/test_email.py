@@ -25,6 +25,7 @@ from comments.services import comments_moderate
 from tests.articles.test_query_budget import ARTICLE_PAGE_BUDGET
 from tests.comments.conftest import comment_data, prove_address
 from tests.factories import ArticleFactory, CommentFactory
+from tests.ports import free_port
 from tests.queries import at_most_page_queries
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -46,12 +47,6 @@ class Inbox:
 def header(message, name):
     """Return a header as a mail program shows it (unfolded: long ones start on a continuation line)."""
     return str(message[name]).strip()
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -14,15 +14,10 @@ import pytest
 
 from comments.models import Comment
 from tests.comments.conftest import comment_data
+from tests.ports import free_port
 from tests.services import skip_without
 
 pytestmark = pytest.mark.django_db
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class PrivateRedis:

@@ -16,16 +16,11 @@ from pathlib import Path
 import pytest
 
 from tests.forms import comment_submission
+from tests.ports import free_port
 from tests.services import skip_without
 from tests.static_tree import collected_static
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def varnish_installed():

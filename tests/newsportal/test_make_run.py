@@ -5,21 +5,15 @@ Runs the Makefile target itself, on a throwaway SQLite file and media folder, an
 
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
 from tests.html import select
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_make_run_serves_on_the_port_it_is_given_and_links_to_it(tmp_path):

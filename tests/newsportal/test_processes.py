@@ -8,7 +8,6 @@ production choice agrees too.
 
 import http.client
 import os
-import socket
 import subprocess
 import sys
 import textwrap
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.forms import comment_submission
+from tests.ports import free_port
 from tests.services import require_redis
 from tests.static_tree import collected_static
 
@@ -36,12 +36,6 @@ for number in range(3):
         title=f"Story number {number}", slug=f"story-{number}", category=world, body="Text.", credit_line="Desk",
         standfirst="A teaser.", status="published", published_at=timezone.now() - timedelta(hours=number + 1)))
 """
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Site:
