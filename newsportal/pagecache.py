@@ -81,9 +81,11 @@ _rendering = ContextVar("rendering", default=None)
 
 class _Parts:
     """The parts one render of a public page used: when each was built, and the ones built for it, which are kept
-    only with the page (a 404 past the last page of comments adds nothing to the cache)."""
+    only with the page (a 404 past the last page of comments adds nothing to the cache). `generations`: the page's
+    own, read just before the render; its parts are keyed on the same, without reading them again."""
 
-    def __init__(self):
+    def __init__(self, generations):
+        self.generations = generations
         self.built_at = []
         self.built = {}
 
@@ -178,7 +180,7 @@ def fragment(name, build, *, depends_on, vary=()):
     if parts is None:
         return build()
     try:
-        key = _fragment_key(name, depends_on, vary)
+        key = _fragment_key(name, depends_on, vary, parts.generations)
         kept = cache.get(key) if key else None
     except Exception as error:  # noqa: BLE001 - the cache is an optimisation: build it for this page
         outages.down("cache", error)
@@ -193,9 +195,12 @@ def fragment(name, build, *, depends_on, vary=()):
     return kept["value"]
 
 
-def _fragment_key(name, depends_on, vary):
-    found = cache.get_many(depends_on)
-    generations = open_generations(depends_on, tuple(found.get(key) for key in depends_on))
+def _fragment_key(name, depends_on, vary, known):
+    """The cache key of a part: its name, the current generations it depends on (those the page read already, the
+    others from the cache) and what else it varies on; None when a generation could not be started."""
+    unknown = [key for key in depends_on if key not in known]
+    found = cache.get_many(unknown) if unknown else {}
+    generations = open_generations(depends_on, tuple(known.get(key, found.get(key)) for key in depends_on))
     if None in generations:
         return None
     parts = [name, *generations, *map(str, vary)]
@@ -375,7 +380,7 @@ class PageCacheMiddleware:
         except Exception as error:  # noqa: BLE001 - serve the page uncached
             outages.down("cache", error)
             return self.get_response(request)
-        parts = _Parts()
+        parts = _Parts(dict(zip(page.generation_keys, generations, strict=True)))
         rendering = _rendering.set(parts)
         try:
             response = self.get_response(request)
