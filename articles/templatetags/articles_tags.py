@@ -37,9 +37,9 @@ def read_next(article, size=None):
 
 @register.tag
 def article_part(parser, token):
-    """`{% article_part "story" article %}…{% endarticle_part %}`, or `"discussion"`: one half of a story page, kept
-    under the generation that half depends on (`pagecache.fragment`), so a new comment re-renders only the comment
-    section and an edit only the story."""
+    """`{% article_part "story" article %}…{% endarticle_part %}`: one part of a story page, kept under the
+    generation it depends on (`pagecache.fragment`), so a new comment re-renders only the comment section and the
+    count by the byline (`"discussion"`, `"comment_count"`), and an edit only the story (`"headline"`, `"story"`)."""
     try:
         _tag, kind, article = token.split_contents()
     except ValueError:
@@ -61,7 +61,12 @@ def _discussion_part(article):
     return pagecache.discussion_key(article), (moderation.comments_are_open(article), article.category.slug)
 
 
-ARTICLE_PARTS = {"story": _story_part, "discussion": _discussion_part}
+ARTICLE_PARTS = {
+    "headline": _story_part,
+    "story": _story_part,
+    "comment_count": _discussion_part,  # by the byline: the same figures as the section
+    "discussion": _discussion_part,
+}
 
 
 class ArticlePartNode(template.Node):

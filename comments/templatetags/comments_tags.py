@@ -21,11 +21,7 @@ def comment_section(context, article):
     A page past the last is a 404 for the whole article page (raised while it renders), so no address of a comment
     page that does not exist is ever answered, or cached, as if it did.
     """
-    request = context.get("request")
-    number = positive_int(request.GET.get("page") if request else None, default=1, maximum=MAX_PAGE)
-    order = request.GET.get("sort") if request else None
-    order = order if order in SECTION_ORDERS else "picks"
-    page = Comment.objects.section_page(article, number, site_settings().comments_per_page, order)
+    page, order = _section_page(context, article)
     if page.number > page.pages:
         raise Http404("No such page of comments")
     return {
@@ -39,6 +35,27 @@ def comment_section(context, article):
         "order": order,
         "orders": SORT_LABELS,
     }
+
+
+def _section_page(context, article):
+    """The page of the comment section the request asks for (`?page=`, `?sort=`), and its order: read once per
+    render, so the count by the byline and the section below share its two queries and always agree."""
+    request = context.get("request")
+    number = positive_int(request.GET.get("page") if request else None, default=1, maximum=MAX_PAGE)
+    order = request.GET.get("sort") if request else None
+    order = order if order in SECTION_ORDERS else "picks"
+    read = article.__dict__.setdefault("_section_pages", {})
+    if (number, order) not in read:
+        read[number, order] = Comment.objects.section_page(article, number, site_settings().comments_per_page, order)
+    return read[number, order], order
+
+
+@register.inclusion_tag("comments/includes/comment_count_link.html", takes_context=True)
+def comment_count_link(context, article):
+    """The story's comment count by its byline, a jump to the comment section (on a phone it starts a long scroll
+    below the story): "12 comments", or an invitation while there are none and comments are open."""
+    page, _order = _section_page(context, article)
+    return {"total": page.total, "is_open": moderation.comments_are_open(article)}
 
 
 @register.filter

@@ -35,3 +35,26 @@ def test_content_keeps_its_distance_from_the_header_and_the_footer(site, viewpor
         assert footer["y"] - last_content_bottom >= BREATHING_ROOM, (path, viewport)
         assert footer["y"] >= main["y"] + main["height"] - 1
     quality.screenshot(page, f"story-top-{viewport['width']}", full_page=False)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
+def test_the_comment_count_by_the_byline_leads_to_comments_that_follow_the_story(site, viewport):
+    discussed = max(Article.objects.live().select_related("category"), key=lambda story: story.comments.public().count())
+    published = discussed.comments.public().count()
+    page = site.new_page(viewport=viewport)
+    page.goto(discussed.get_absolute_url())
+
+    count = page.locator(".story__header .story__comments")
+    assert count.inner_text() == f"{published} comments"
+    assert box(page, ".story__meta")["y"] <= box(page, ".story__comments")["y"] < box(page, ".story__body")["y"]
+    quality.screenshot(page, f"story-comment-count-{viewport['width']}", full_page=False)
+
+    count.click()
+    page.wait_for_url("**#comments")
+    assert 0 <= box(page, "#comments-title")["y"] < viewport["height"]  # the reader is at the comments (boxes: in view)
+
+    story, call, rail = box(page, ".story"), box(page, ".comments__call"), box(page, ".rail")
+    if viewport is PHONE:  # one column: the way into the comments comes straight after the story, the lists after
+        assert story["y"] + story["height"] <= call["y"] < rail["y"]
+    else:  # the lists beside the story, from its top
+        assert rail["x"] >= story["x"] + story["width"] and abs(rail["y"] - story["y"]) < 50
