@@ -58,3 +58,19 @@ def test_the_comment_count_by_the_byline_leads_to_comments_that_follow_the_story
         assert story["y"] + story["height"] <= call["y"] < rail["y"]
     else:  # the lists beside the story, from its top
         assert rail["x"] >= story["x"] + story["width"] and abs(rail["y"] - story["y"]) < 50
+
+
+def test_the_section_row_on_a_phone_shows_that_it_scrolls(site):
+    page = site.new_page(viewport=PHONE)
+    page.goto("/")
+    row = page.locator(".sections__list")
+    fade = row.evaluate("list => parseFloat(getComputedStyle(list).getPropertyValue('--sections-fade')) * 16")
+    assert "linear-gradient" in row.evaluate("list => getComputedStyle(list).maskImage")
+    assert row.evaluate("list => list.scrollWidth > list.clientWidth")  # more sections than the screen holds
+    row_box, cut_off = box(page, ".sections__list"), box(page, ".sections__list li:last-child a")
+    assert cut_off["x"] > row_box["x"] + row_box["width"] - fade  # under the fade, or beyond it: "more this way"
+    quality.screenshot(page, "sections-row-390", full_page=False)
+
+    row.evaluate("list => { list.scrollLeft = list.scrollWidth; }")
+    last = box(page, ".sections__list li:last-child a")
+    assert last["x"] + last["width"] <= row_box["x"] + row_box["width"] - fade  # scrolled to, clear of the fade
