@@ -228,7 +228,26 @@
           button.hidden = false;
         }
       }
+      if (incoming.dataset.updated) restamp(incoming.dataset.updated);
       return incoming.dataset.coverage !== "ended";
+    }
+
+    function restamp(html) {
+      // The header's "Updated …" follows the newest change ("<time datetime=…>…</time>", rendered by the server).
+      const time = new DOMParser().parseFromString(html, "text/html").querySelector("time");
+      const meta = document.querySelector(".story__meta");
+      if (!time || !meta) return;
+      let stamp = meta.querySelector(".updated");
+      const shown = stamp && stamp.querySelector("time");
+      if (shown && shown.dateTime >= time.dateTime) return;
+      if (!stamp) {
+        stamp = document.createElement("a");
+        stamp.className = "updated";
+        stamp.href = "#live";
+        const published = meta.querySelector("time");
+        if (published) published.parentElement.after(stamp); else meta.append(stamp);
+      }
+      stamp.replaceChildren("Updated ", document.importNode(time, true));
     }
 
     async function poll() {

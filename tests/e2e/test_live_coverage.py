@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
+from articles.templatetags.articles_tags import fulltime, isotime
 
 pytestmark = pytest.mark.e2e
 
@@ -45,6 +46,11 @@ def test_a_reader_sees_a_new_update_arrive_without_reloading(site, live_page, ed
     # At the top of the updates, the new one goes straight in.
     expect(updates).to_have_count(before + 1, timeout=10_000)
     expect(updates.filter(has_text=UPDATE)).to_have_class("live-update live-update--new")
+    # The header's stamp moved to the new update's time.
+    live_page.refresh_from_db()
+    stamp = reader.locator(".story__meta .updated time")
+    expect(stamp).to_have_attribute("datetime", isotime(live_page.live_updated_at))
+    expect(stamp).to_have_text(fulltime(live_page.live_updated_at))
 
 
 def test_a_reader_further_down_is_offered_the_new_updates_and_keeps_their_place(site, live_page, editor_account):
