@@ -19,6 +19,7 @@ from . import desk, library, live, popularity, richtext, services
 from .demo_data import ARTICLES, AUTHORS, CATEGORIES, CORRECTIONS, IN_REVIEW, LIVE_COVERAGE
 from .models import Article, Author, Category, Correction, LiveUpdate, ReadCount
 from .models import Image as LibraryImage
+from .richtext import clean_body
 
 # The demo reporter's account, made by the `demo` command before the content.
 DEMO_REPORTER = "reporter"
@@ -112,7 +113,8 @@ def load():
             status = article.status  # moved on the desk since (sent back for changes, say): leave it there
         article.title = data["title"]
         article.standfirst = data["standfirst"]
-        article.body = richtext.markdown_to_html(with_pictures(data, seed))  # the demo's texts are in Markdown
+        body = with_clock_times(with_pictures(data, seed), data, now)
+        article.body = richtext.markdown_to_html(body)  # the demo's texts are in Markdown
         article.credit_line = ""
         article.category = categories[data["category"]]
         article.status = status
@@ -146,6 +148,15 @@ def load():
     submit_demo_story(categories[IN_REVIEW["category"]])
     record_demo_reads()
     return f"{len(categories)} categories, {len(authors)} authors, {len(ARTICLES)} articles, {len(CORRECTIONS)} notes"
+
+
+def with_clock_times(body, data, now):
+    """Write a demo text's clock times (`{peak}`) for the moment the demo loads, rounded down to five minutes, so the
+    story agrees with its own timestamps at any hour."""
+    for name, minutes_ago in data.get("clock", {}).items():
+        moment = timezone.localtime(now - timedelta(minutes=minutes_ago))
+        body = body.replace(f"{{{name}}}", f"{moment.hour:02d}:{moment.minute - moment.minute % 5:02d}")
+    return body
 
 
 def with_pictures(data, seed):
@@ -196,15 +207,20 @@ def record_demo_reads():
 
 
 def start_demo_live_page():
-    """Run the storm story as a live page, with key points and a night of updates (once: kept on a reload)."""
+    """Run the storm story as a live page, with key points and the updates since it started.
+
+    Every load puts the coverage back at the same distance from now (the demo's own updates are posted afresh; any
+    an editor added are left alone), so its times agree with the story's at whatever hour `demo` runs.
+    """
     article = Article.objects.get(slug=LIVE_COVERAGE["article"])
     now = timezone.now()
-    if article.live_from is None:
-        article.live_from = now - timedelta(hours=LIVE_COVERAGE["started_hours_ago"])
+    article.live_from = now - timedelta(hours=LIVE_COVERAGE["started_hours_ago"])
     article.key_points = richtext.markdown_to_html(LIVE_COVERAGE["key_points"])
     services.article_save(article=article, reason="Demo live coverage")
-    if article.live_updates.exists():
-        return
+    demo_bodies = {clean_body(richtext.markdown_to_html(text)) for _m, _h, text, _k, _p in LIVE_COVERAGE["updates"]}
+    for posted_before in article.live_updates.all():
+        if posted_before.body in demo_bodies:
+            live.update_delete(update=posted_before)
     for minutes, headline, text, key, pinned in LIVE_COVERAGE["updates"]:
         update = LiveUpdate(
             article=article,

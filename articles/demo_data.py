@@ -43,33 +43,33 @@ ARTICLES = [
         "title": "Flood barriers hold as storm surge reaches the port city of Varnholm",
         "slug": "flood-barriers-hold-as-storm-surge-reaches-varnholm",
         "standfirst": (
-            "Emergency crews in Varnholm reported no major breaches overnight as the tide peaked at its "
+            "Emergency crews in Varnholm reported no major breaches as the tide peaked at its "
             "highest level in more than thirty years."
         ),
         "authors": ["Maya Okafor", "Tomas Lind"],
         "body": (
-            "Flood barriers along the harbour front in Varnholm held through the night as a storm "
+            "Flood barriers along the harbour front in Varnholm held as a storm "
             "surge pushed sea levels to their highest point in more than three decades. City officials "
-            "said the tide peaked shortly after 3am, about forty centimetres below the top of the main "
+            "said the tide peaked at about {peak}, about forty centimetres below the top of the main "
             "barrier.\n\n"
             "Around 2,000 residents in low-lying streets near the old fish market had been asked to "
             "stay with friends or at temporary shelters set up in two school halls. Most were expected "
-            "to return home later in the morning once engineers had inspected the flood gates.\n\n"
+            "to return home within hours, once engineers had inspected the flood gates.\n\n"
             "The barrier system, completed eleven years ago after a long public debate about its cost, "
             "had never before been tested at this height. 'It did exactly what it was designed to do,' "
             "said Ingrid Sollen, the city's head of coastal defence. 'But we will be looking closely "
             "at the data before anyone draws firm conclusions.'\n\n"
             '![](image:barrier-map "full")\n\n'
             "## What happens next\n\n"
-            "Forecasters expect winds to ease through the afternoon, although a smaller surge is "
-            "possible on the evening tide. The city has asked residents to:\n\n"
-            "- keep away from the harbour wall until the evening tide has passed;\n"
+            "Forecasters expect winds to ease over the coming hours, although a smaller surge is "
+            "possible on the next high tide. The city has asked residents to:\n\n"
+            "- keep away from the harbour wall until the next high tide has passed;\n"
             "- check on neighbours who live alone in the low-lying streets;\n"
             "- follow official notices and [our World News coverage](/world-news/) rather than "
             "rumours shared online.\n\n"
             "> It did exactly what it was designed to do. Now we check every bolt before the next "
             "tide.\n\n"
-            "Ferry services to the outer islands remain suspended until at least midday.\n\n"
+            "Ferry services to the outer islands remain suspended until the next high tide has passed.\n\n"
             "Video (in this demo, an openly licensed short film stands in for the newsroom's footage):\n\n"
             "https://www.youtube.com/watch?v=aqz-KE-bpKQ"
         ),
@@ -82,12 +82,14 @@ ARTICLES = [
                 "colour": "#3b6e8f",
             },
         },
-        "hours_ago": 0.4,
+        "hours_ago": 6.0,  # when its live coverage started (LIVE_COVERAGE)
+        # Clock times in the text, as minutes before the demo loads: `{peak}` reads "17:25" when it loads at 20:35.
+        "clock": {"peak": 190},
         "status": "published",
         "featured": True,
         "breaking_hours": 6,
         "image_alt": "Illustration: stylised sea wall with waves breaking beneath a stormy grey sky",
-        "image_caption": "Varnholm's harbour barriers faced their first major test overnight.",
+        "image_caption": "Varnholm's harbour barriers faced their first major test.",
         "image_credit": "Newsportal illustration",
         "colour": "#1f4e79",
     },
@@ -257,7 +259,7 @@ ARTICLES = [
         "authors": ["Owen Hartley"],
         "body": (
             "Lowerby athlete Nadia Fenn set a new women's course record at the Tarnside Hills half "
-            "marathon on Sunday, finishing in 1:09:40. The previous best had stood for fourteen years.\n\n"
+            "marathon, finishing in 1:09:40. The previous best had stood for fourteen years.\n\n"
             "Fenn, a primary school teacher who trains before work, pulled clear of the leading group "
             "on the long climb past Cray Reservoir. She crossed the line almost three minutes ahead of "
             "her nearest rival.\n\n"
@@ -636,19 +638,19 @@ CORRECTIONS = [
         "article": "flood-barriers-hold-as-storm-surge-reaches-varnholm",
         "kind": "update",
         "text": "Engineers finished inspecting the main flood gates and found no damage.",
-        "minutes_after": 15,
+        "minutes_after": 352,  # after the inspection the live page reported starting
     },
 ]
 
-# The running live page of the demo: the storm surge story, followed through the night.
+# The running live page of the demo: the storm surge story, followed since the surge began.
 LIVE_COVERAGE = {
     "article": "flood-barriers-hold-as-storm-surge-reaches-varnholm",
     "started_hours_ago": 6,
     "key_points": (
-        "- The Varnholm harbour barriers held through the night's peak tide.\n"
-        "- About 2,000 residents of the low-lying streets spent the night away from home.\n"
-        "- Ferries to the outer islands stay suspended until at least midday.\n"
-        "- A smaller surge is possible on the evening tide."
+        "- The Varnholm harbour barriers held through the peak of the surge.\n"
+        "- About 2,000 residents of the low-lying streets left their homes for friends' houses and shelters.\n"
+        "- Ferries to the outer islands stay suspended until the next high tide has passed.\n"
+        "- A smaller surge is possible on the next high tide."
     ),
     # (minutes ago, headline, text, key update, pinned)
     "updates": [
@@ -663,7 +665,7 @@ LIVE_COVERAGE = {
         (
             240,
             "",
-            "Waves are now breaking over the outer wall of the harbour. The barrier gates closed at 01:10, "
+            "Waves are now breaking over the outer wall of the harbour. The barrier gates closed twenty minutes ago, "
             "as planned; engineers report them watertight.",
             False,
             False,
@@ -671,7 +673,7 @@ LIVE_COVERAGE = {
         (
             185,
             "Tide peaks, barriers hold",
-            "The tide peaked shortly after 03:00 about forty centimetres below the top of the main barrier, the "
+            "The tide peaked a few minutes ago, about forty centimetres below the top of the main barrier, the "
             "highest level recorded in Varnholm in more than thirty years. No breach has been reported.",
             True,
             False,
@@ -679,8 +681,8 @@ LIVE_COVERAGE = {
         (
             120,
             "",
-            "The coastal defence office says it will publish the night's gauge readings later today, so that "
-            "residents can compare them with earlier storms.",
+            "The coastal defence office says it will publish the storm's gauge readings once the surge has "
+            "passed, so that residents can compare them with earlier storms.",
             False,
             False,
         ),
@@ -694,7 +696,7 @@ LIVE_COVERAGE = {
         ),
         (
             15,
-            "What to do before the evening tide",
+            "What to do before the next high tide",
             "Keep away from the harbour wall, check on neighbours who live alone in the low-lying streets, and "
             "follow the city's official notices rather than rumours shared online.",
             True,

@@ -86,7 +86,7 @@ DEMO_COMMENTS = [
         "priya@example.com",
         "I ran Tarnside last spring and the final climb is brutal. Two minutes off the record there is remarkable.",
         Status.APPROVED,
-        2 * 24 * 60,
+        25 * 60,  # the story is 33 hours old
         None,
     ),
     (
@@ -128,11 +128,13 @@ def load():
                 "author_name": name,
                 "status": status,
                 "parent": parent,
-                "created_at": timezone.now() - timedelta(minutes=minutes),
                 "held_reasons": "first-time" if status == Status.PENDING else "",
                 "verified": status == Status.APPROVED,
             },
         )
+        # At the same distance from now on every load, as the stories are: never older than the story it answers.
+        comment.created_at = timezone.now() - timedelta(minutes=minutes)
+        Comment.objects.filter(pk=comment.pk).update(created_at=comment.created_at)
         created.append(comment)
     proven = {comment.author_email for comment in created if comment.verified}
     for email in proven:

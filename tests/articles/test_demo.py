@@ -1,9 +1,13 @@
+from unittest import mock
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from articles.models import Article, Author, Category, Correction
+from comments.models import Comment
 from tests.html import fragment, select
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +84,38 @@ def test_demo_refuses_without_debug_unless_forced(settings):
         call_command("demo")
     call_command("demo", "--force")
     assert Article.objects.exists()
+
+
+TIME_OF_DAY_WORDS = ("night", "morning", "afternoon", "evening", "midday", "today", "yesterday", "sunday")
+
+
+@pytest.mark.parametrize("loaded_at", ["2026-12-04 03:10", "2026-12-04 15:40"], ids=["before-dawn", "afternoon"])
+def test_the_demo_reads_true_at_whatever_hour_it_loads(settings, loaded_at):
+    """Every time in the demo keeps its distance from the moment it loads, twice in a row (a `make run` two days
+    later): nothing is older than the story it belongs to, and a story tells no clock time its page contradicts."""
+    settings.DEBUG = True
+    first = timezone.make_aware(timezone.datetime.fromisoformat(loaded_at))
+    for now in (first, first + timezone.timedelta(days=2, hours=5)):
+        with mock.patch("django.utils.timezone.now", return_value=now):
+            call_command("demo")
+
+        for article in Article.objects.exclude(published_at=None).exclude(published_at__gt=now):
+            for note in article.corrections.all():
+                assert article.published_at <= note.created_at <= now, (article.slug, note.text)
+            for comment in Comment.objects.filter(article=article):
+                assert article.published_at <= comment.created_at <= now, (article.slug, comment.body)
+        (live_page,) = Article.objects.exclude(live_from=None)
+        updates = list(live_page.live_updates.order_by("published_at"))
+        assert live_page.published_at <= live_page.live_from <= updates[0].published_at
+        assert updates[-1].published_at <= now and len(updates) == 6  # posted afresh, not added again
+
+        texts = " ".join(
+            [live_page.standfirst, live_page.body, live_page.key_points, *(u.headline + u.body for u in updates)]
+        )
+        assert not [word for word in TIME_OF_DAY_WORDS if word in texts.lower()]
+        peak = next(update for update in updates if update.headline == "Tide peaks, barriers hold")
+        told = texts.split("the tide peaked at about ")[1][:5]  # the story's clock time ("17:25"), the site's zone
+        posted = timezone.localtime(peak.published_at)
+        minutes_before_the_update = (posted.hour * 60 + posted.minute - int(told[:2]) * 60 - int(told[3:])) % 1440
+        assert minutes_before_the_update <= 10  # the update says the tide "peaked a few minutes ago"
+        assert "{" not in texts

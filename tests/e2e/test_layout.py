@@ -39,7 +39,8 @@ def test_content_keeps_its_distance_from_the_header_and_the_footer(site, viewpor
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
 def test_the_comment_count_by_the_byline_leads_to_comments_that_follow_the_story(site, viewport):
-    discussed = max(Article.objects.live().select_related("category"), key=lambda story: story.comments.public().count())
+    stories = Article.objects.live().select_related("category")
+    discussed = max(stories, key=lambda story: story.comments.public().count())
     published = discussed.comments.public().count()
     page = site.new_page(viewport=viewport)
     page.goto(discussed.get_absolute_url())
