@@ -6,6 +6,8 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from articles.templatetags.articles_tags import fulltime, isotime
+from tests.e2e import quality
+from tests.e2e.tools import DESKTOP, PHONE
 
 pytestmark = pytest.mark.e2e
 
@@ -76,3 +78,28 @@ def test_without_javascript_a_reload_shows_the_update(site, live_page, editor_ac
     post_update(site, editor_account, live_page, UPDATE)
     reader.reload()
     expect(reader.locator("[data-update]").filter(has_text=UPDATE)).to_be_visible()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no-script"])
+def test_on_a_phone_the_key_points_fold_after_three(site, live_page, javascript):
+    points = live_page.key_points_html.count("<li>")
+    assert points > 3  # the demo's live page has more than fit the first screen
+    phone = site.new_page(viewport=PHONE, javascript=javascript)
+    phone.goto(live_page.get_absolute_url())
+    shown = phone.locator(".key-points li")
+    expect(shown.nth(2)).to_be_visible()
+    expect(shown.nth(3)).to_be_hidden()
+    more = phone.get_by_text("Show all key points")
+    assert more.bounding_box()["y"] < PHONE["height"]  # on the first screen, below the third point
+    quality.screenshot(phone, f"key-points-folded-390{'' if javascript else '-no-script'}", full_page=False)
+    more.click()
+    for number in range(points):
+        expect(shown.nth(number)).to_be_visible()
+    phone.get_by_text("Show fewer key points").click()
+    expect(shown.nth(3)).to_be_hidden()
+
+    desktop = site.new_page(viewport=DESKTOP, javascript=javascript)  # room enough: every point, no switch
+    desktop.goto(live_page.get_absolute_url())
+    for number in range(points):
+        expect(desktop.locator(".key-points li").nth(number)).to_be_visible()
+    expect(desktop.get_by_text("Show all key points")).to_be_hidden()
