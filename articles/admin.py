@@ -33,7 +33,18 @@ from newsportal.roles import staff_name
 from . import desk, live, presence, publishing, revisions, richtext, services, versions
 from .forms import STORY_FIELDS, ArticleAdminForm, BylineFormSet, StoryEditor, StoryField, VersionedForm
 from .library_admin import ChoosesPictures
-from .models import FAR_FUTURE, Article, Author, Byline, Category, Correction, LiveUpdate, StoryNote
+from .models import (
+    FAR_FUTURE,
+    PRIVACY_NOTICE,
+    Article,
+    Author,
+    Byline,
+    Category,
+    Correction,
+    LiveUpdate,
+    SitePage,
+    StoryNote,
+)
 
 # Recorded with every revision, but not what an editor means by "what changed".
 HISTORY_BOOKKEEPING = ["version", "submitted_at", "submitted_by", "created_by"]
@@ -68,6 +79,37 @@ class CategoryAdmin(ThroughServices, admin.ModelAdmin):
     list_editable = ["position"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+class SitePageForm(forms.ModelForm):
+    class Meta:
+        model = SitePage
+        fields = ["title", "slug", "body", "footer_position"]
+        widgets = {"body": StoryEditor()}
+        field_classes = {"body": StoryField}
+
+
+@admin.register(SitePage)
+class SitePageAdmin(ThroughServices, SimpleHistoryAdmin):
+    """About, Contact, Privacy, …: editors keep them up to date; an address, once given, stays (links point at it)."""
+
+    form = SitePageForm
+    save_service, delete_service = services.site_page_save, services.site_page_delete
+    service_argument = "site_page"
+    list_display = ["title", "slug", "footer_position", "updated_at"]
+    list_editable = ["footer_position"]
+    prepopulated_fields = {"slug": ["title"]}
+    view_on_site = True
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["slug"] if obj else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else self.prepopulated_fields
+
+    def has_delete_permission(self, request, obj=None):
+        # The privacy notice is linked from every comment form and e-mail: it may change, never disappear.
+        return super().has_delete_permission(request, obj) and not (obj and obj.slug == PRIVACY_NOTICE)
 
 
 @admin.register(Author)

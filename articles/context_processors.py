@@ -6,7 +6,13 @@ from django.utils.functional import SimpleLazyObject, cached_property
 
 from newsportal import pagecache
 
-from .models import Article, Category
+from .models import Article, Category, SitePage
+
+
+@dataclass(frozen=True)
+class FooterLink:
+    title: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -16,27 +22,41 @@ class BreakingStory:
 
 
 class SiteChrome:
-    """What every page shows around its content: the section navigation and the breaking-news banner.
+    """What every page shows around its content: the section navigation, the breaking-news banner and the footer's
+    links to the site pages.
 
-    Both come from one query, run only when a template first uses either (error pages use neither): the banner's
-    headline and address ride along on the categories as three scalar sub-selects, which the database runs once.
-    With the page cache on, that query runs once per site-wide change (`pagecache.fragment`), not once per render.
+    Two queries, run only when a template first uses any of them (error pages use none): the banner's headline and
+    address ride along on the categories as three scalar sub-selects, which the database runs once; the site pages
+    are the second. With the page cache on, they run once per site-wide change (`pagecache.fragment`), not once per
+    render.
     """
 
     @cached_property
-    def categories(self):
-        return pagecache.fragment("site-chrome", self._categories, depends_on=[pagecache.SITE])
+    def _parts(self):
+        return pagecache.fragment("site-chrome", self._read, depends_on=[pagecache.SITE])
 
     @staticmethod
-    def _categories():
+    def _read():
         banner = Article.objects.breaking()
-        return list(
-            Category.objects.only("name", "slug").annotate(
-                breaking_title=Subquery(banner.values("title")[:1]),
-                breaking_slug=Subquery(banner.values("slug")[:1]),
-                breaking_category=Subquery(banner.values("category__slug")[:1]),
-            )
+        categories = Category.objects.only("name", "slug").annotate(
+            breaking_title=Subquery(banner.values("title")[:1]),
+            breaking_slug=Subquery(banner.values("slug")[:1]),
+            breaking_category=Subquery(banner.values("category__slug")[:1]),
         )
+        footer = SitePage.objects.exclude(footer_position=None).only("title", "slug")
+        return {
+            "categories": list(categories),
+            "footer": [FooterLink(page.title, page.get_absolute_url()) for page in footer],
+        }
+
+    @property
+    def categories(self):
+        return self._parts["categories"]
+
+    @property
+    def footer_links(self):
+        """The site pages (About, Privacy, …) the footer links, in their editors' order."""
+        return self._parts["footer"]
 
     @cached_property
     def breaking(self):
@@ -48,9 +68,10 @@ class SiteChrome:
 
 
 def site(request):
-    """Give every template the navigation and the breaking-news banner (both lazy)."""
+    """Give every template the navigation, the breaking-news banner and the footer's links (all lazy)."""
     chrome = SiteChrome()
     return {
         "nav_categories": SimpleLazyObject(lambda: chrome.categories),
         "breaking_story": SimpleLazyObject(lambda: chrome.breaking),
+        "footer_links": SimpleLazyObject(lambda: chrome.footer_links),
     }

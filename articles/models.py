@@ -35,6 +35,7 @@ RESERVED_SLUGS = frozenset(
         "accounts",
         "news-sitemap.xml",
         "sitemaps",
+        "pages",
     }
 )
 
@@ -73,6 +74,43 @@ class Category(models.Model):
 
     def get_absolute_url(self):
         return page_path("articles:category", category=self.slug)
+
+
+# The site page the comment form and the e-mails link as the privacy notice: created by migration 0024, its
+# address fixed (the admin does not let it change).
+PRIVACY_NOTICE = "privacy"
+
+
+class SitePage(models.Model):
+    """A page about the site itself (About, Contact, Privacy, Terms, Corrections policy, Complaints): written by
+    editors with the story editor, linked from every page's footer in `footer_position` order."""
+
+    title = models.CharField(_("title"), max_length=120)
+    slug = models.SlugField(
+        _("address"), max_length=80, unique=True, help_text=_("The page is at /pages/<address>/; set once, when added.")
+    )
+    body = models.TextField(_("text"), blank=True)  # HTML from the story editor, cleaned on save (services)
+    footer_position = models.PositiveSmallIntegerField(
+        _("footer position"), null=True, blank=True, help_text=_("Lower comes first; empty: not in the footer.")
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["footer_position", "title"]
+        verbose_name = _("site page")
+        verbose_name_plural = _("site pages")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return page_path("articles:site-page", slug=self.slug)
+
+    @property
+    def summary(self):
+        """The page's first words, for search results and link previews."""
+        return Truncator(text_of(self.body)).chars(160)
 
 
 class ImageQuerySet(models.QuerySet):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from newsportal import pagecache
 
 from . import desk, presence, publishing, revisions, search, versions
-from .models import ARTICLE_HISTORY, Article, Author, Byline, Category, Image
+from .models import ARTICLE_HISTORY, Article, Author, Byline, Category, Image, SitePage
 from .richtext import clean_body, pictures_in
 
 
@@ -210,6 +210,21 @@ def category_save(*, category: Category) -> Category:
     category.save()
     pagecache.content_changed(everywhere=True)
     return category
+
+
+@transaction.atomic
+def site_page_save(*, site_page: SitePage) -> SitePage:
+    """Save a site page with its text cleaned as a story's is; every page's footer links it, so all are refreshed."""
+    site_page.body = clean_body(site_page.body) if site_page.body.strip() else ""
+    site_page.save()
+    pagecache.content_changed(everywhere=True)
+    return site_page
+
+
+@transaction.atomic
+def site_page_delete(*, site_page: SitePage) -> None:
+    site_page.delete()
+    pagecache.content_changed(everywhere=True)
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ urlpatterns = [
     path(
         "corrections/", public_page(views.CorrectionListView.as_view(), reads={"page": page_number}), name="corrections"
     ),
+    path("pages/<slug:slug>/", public_page(views.SitePageView.as_view()), name="site-page"),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
     path("search/", public_page(views.SearchView.as_view(), reads={"q": text, "page": page_number}), name="search"),
     path("feeds/rss/", public_page(feeds.LatestArticlesFeed()), name="feed-rss"),

@@ -19,7 +19,7 @@ from newsportal.sitesettings import site_settings
 
 from . import curation, embeds, live, publishing, richtext
 from .context_processors import SiteChrome
-from .models import Article, Author, Category, Correction
+from .models import Article, Author, Category, Correction, SitePage
 from .pagination import DeferredJoinPaginator
 from .search import clean_query
 
@@ -184,6 +184,14 @@ class CorrectionListView(ReaderListView):
         return Correction.objects.public()
 
 
+class SitePageView(DetailView):
+    """A page about the site (About, Privacy, …), as its editors wrote it."""
+
+    model = SitePage
+    template_name = "articles/site_page.html"
+    context_object_name = "site_page"
+
+
 class SearchView(ReaderListView):
     """Search results: the same for every reader who asks the same question, and kept out of search engines."""
 
@@ -219,12 +227,14 @@ def not_found(request, exception=None):
     """The site's 404 (`handler404`, and `make run`'s): the sections and the banner, a search box and the latest
     headlines, so a broken link leads somewhere. Read from the database only when it answers: a missing page must
     not become an error page."""
-    context = {"sections": [], "banner": None, "latest": []}  # 404.html reads only these: no lazy database reads
+    # 404.html reads only these: no lazy database reads
+    context = {"sections": [], "banner": None, "latest": [], "site_pages": []}
     try:
         chrome = SiteChrome()
         context.update(
             sections=chrome.categories,
             banner=chrome.breaking,
+            site_pages=chrome.footer_links,
             latest=list(Article.objects.live().teasers()[:NOT_FOUND_HEADLINES]),
         )
     except DatabaseError:

@@ -35,3 +35,14 @@ def search_max_length():
     from articles.search import MAX_QUERY_LENGTH
 
     return MAX_QUERY_LENGTH
+
+
+@register.simple_tag
+def privacy_notice_url(absolute=False):
+    """The privacy notice's address (a site page, `articles.models.PRIVACY_NOTICE`): the comment form and the
+    e-mails link it where they ask for or use an e-mail address; in full (`absolute`) for an e-mail."""
+    from articles.models import PRIVACY_NOTICE
+    from newsportal.site import page_path, site_url
+
+    path = page_path("articles:site-page", slug=PRIVACY_NOTICE)
+    return site_url(path) if absolute else path

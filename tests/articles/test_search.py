@@ -15,7 +15,7 @@ from tests.html import fragment, select, text_of
 pytestmark = pytest.mark.django_db
 
 ON_POSTGRESQL = pytest.mark.usefixtures("postgresql")  # full-text search is PostgreSQL's
-SEARCH_PAGE_BUDGET = 4  # chrome (navigation and banner), the count, the page of results; one to spare
+SEARCH_PAGE_BUDGET = 5  # chrome (sections and banner; footer), the count, the page of results; one to spare
 
 
 def search(client, query, **params):

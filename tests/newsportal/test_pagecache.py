@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import services as article_services
-from articles.models import Article
+from articles.models import Article, SitePage
 from comments.models import Comment
 from comments.services import comment_report, comments_moderate
 from newsportal import pagecache
@@ -371,6 +371,13 @@ def test_reports_that_hide_a_comment_refresh_only_that_story(client, pages, site
 
 def test_a_site_settings_change_refreshes_every_page(client, pages, site_settings):
     site_settings(read_next_size=4)
+    assert_stale(client, pages, *EVERY_PAGE)
+
+
+def test_a_site_page_change_refreshes_every_page(client, pages):
+    about = SitePage.objects.get(slug="about")
+    about.title = "Who we are"
+    article_services.site_page_save(site_page=about)  # every footer links it by its title
     assert_stale(client, pages, *EVERY_PAGE)
 
 
