@@ -49,11 +49,16 @@ def validate_category_slug(value):
 # How many top-story slots editors can pin on the home page, under the lead.
 TOP_STORY_SLOTS = 4
 
+# Kept up to date by other parts of the site with an UPDATE of their own: an editor's save, from a form opened
+# before, must not write back the value it read (articles.live: the newest update's time; comments.services: the
+# published comments).
+WRITTEN_BY_OTHERS = ("live_updated_at", "comment_count")
+
 # Every save of an article keeps a revision; `articles.services` records one per editor save, after the
 # bylines are saved, so the revision holds the authors as they are after the save.
 ARTICLE_HISTORY = HistoricalRecords(
     m2m_fields=["authors"],
-    excluded_fields=["body_html", "key_points_html", "live_updated_at"],
+    excluded_fields=["body_html", "key_points_html", *WRITTEN_BY_OTHERS],
     history_change_reason_field=models.TextField(null=True),
 )
 
@@ -494,6 +499,8 @@ class Article(models.Model):
     )
     key_points_html = models.TextField(editable=False, blank=True)
     live_updated_at = models.DateTimeField(editable=False, null=True)  # the newest update's time (articles.live)
+    # Published comments and replies, as the comment section counts them (comments.services): every teaser shows it.
+    comment_count = models.PositiveIntegerField(_("published comments"), default=0, editable=False)
 
     comments_open = models.BooleanField(_("comments open"), default=True)
     comment_moderation = models.CharField(
@@ -564,6 +571,17 @@ class Article(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        """Save what this instance holds, except what others keep up to date (`WRITTEN_BY_OTHERS`)."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            not_loaded = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in WRITTEN_BY_OTHERS and field.attname not in not_loaded
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return page_path("articles:article", category=self.category.slug, slug=self.slug)

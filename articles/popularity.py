@@ -169,7 +169,10 @@ def most_read(limit: int = MOST_READ_SIZE):
 
 def _stories_in_order(order, limit):
     stories = (
-        Article.objects.live().filter(pk__in=order).only("title", "slug", "category__slug").select_related("category")
+        Article.objects.live()
+        .filter(pk__in=order)
+        .only("title", "slug", "comment_count", "category__slug")
+        .select_related("category")
     )
     by_id = {story.pk: story for story in stories}
     return [by_id[pk] for pk in order if pk in by_id][:limit]
@@ -194,3 +197,32 @@ class ReadCounterMiddleware:
             if match and getattr(match.func, "counts_as_read", False):
                 count_view(match.kwargs["slug"])
         return response
+
+
+# Most discussed: the stories of the last two days with the most published comments (Article.comment_count).
+MOST_DISCUSSED_HOURS = 48
+
+
+def most_discussed(category=None, limit: int = MOST_READ_SIZE):
+    """Return the live stories published in the last 48 hours with the most published comments, most first (in one
+    section, or all): one query over the last two days' stories, once per change to what lists show and at most
+    once per page lifetime (`pagecache.fragment`), so the counts it shows lag by no more than that."""
+    slug = category.slug if category else ""
+    return pagecache.fragment(
+        "most-discussed",
+        lambda: _most_discussed(slug, limit),
+        depends_on=[pagecache.SITE, pagecache.LISTS],
+        vary=[slug, limit],
+    )
+
+
+def _most_discussed(category_slug, limit):
+    since = timezone.now() - timedelta(hours=MOST_DISCUSSED_HOURS)
+    stories = Article.objects.live().filter(published_at__gte=since, comment_count__gt=0)
+    if category_slug:
+        stories = stories.filter(category__slug=category_slug)
+    return list(
+        stories.order_by("-comment_count", "-published_at")
+        .only("title", "slug", "comment_count", "category__slug")
+        .select_related("category")[:limit]
+    )

@@ -3,13 +3,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from newsportal.params import COMMENT_ORDERS
+from newsportal.site import id_path
 
 BODY_MAX_LENGTH = 3000
 
@@ -22,6 +23,11 @@ def _counted(comments):
     """Return a subquery counting the given comments, to annotate another query with (evaluated once)."""
     count = comments.order_by().values("article").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(count), 0)
+
+
+def published_count():
+    """A subquery: how many comments readers see on the outer query's article (an UPDATE of articles, say)."""
+    return _counted(Comment.objects.public().filter(article=OuterRef("pk")))
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,13 @@ class CommentQuerySet(models.QuerySet):
             number=page,
             pages=max(1, -(-thread_count // size)),
         )
+
+    def page_of(self, comment, size, order="picks"):
+        """Return the page of its article's comment section that shows a published comment in `order` (a reply is
+        shown with its thread)."""
+        thread = comment.parent_id or comment.pk
+        in_order = self.threads_of(comment.article_id).order_by(*SECTION_ORDERS[order])
+        return list(in_order.values_list("pk", flat=True)).index(thread) // size + 1
 
     def queue(self):
         """Return the comments waiting for a moderator, oldest first."""
@@ -211,7 +224,8 @@ class Comment(models.Model):
         return f"{self.author_name}: {self.body[:60]}"
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+        """The comment's own address (`comments.views.comment_link`): the page of the section that shows it."""
+        return id_path("comments:link", self.pk)
 
     @property
     def decision_version(self):

@@ -1,7 +1,7 @@
 """Writes with side effects: submitting, moderating, reporting and blocking. Views and admin actions call these.
 
-Every change of what readers see of a discussion tells the page cache (`pagecache.discussion_changed`), and every
-change of a comment's moderation state goes through `_transition` (one `ModerationLog` row each).
+Every change of what readers see of a discussion goes through `discussions_changed` (the count, the page cache), and
+every change of a comment's moderation state goes through `_transition` (one `ModerationLog` row each).
 """
 
 from dataclasses import dataclass
@@ -17,7 +17,7 @@ from newsportal import pagecache
 from newsportal.sitesettings import site_settings
 
 from . import moderation, notifications
-from .models import BlockedTerm, Comment, Commenter, ModerationLog, OutgoingEmail, Report
+from .models import BlockedTerm, Comment, Commenter, ModerationLog, OutgoingEmail, Report, published_count
 from .tasks import deliver_later
 from .text import render_comment_body
 
@@ -57,9 +57,17 @@ def _store(submission, status, reasons) -> Comment:
             notify_replies=submission.notify_replies,
         )
         if status == Status.APPROVED:
-            pagecache.discussion_changed(submission.article)
+            discussions_changed([submission.article.pk])
         notifications.after_submit(comment)
     return comment
+
+
+def discussions_changed(article_ids) -> None:
+    """What readers see of these articles' comments changed: recount them (every teaser shows the count) and
+    refresh their pages. In the caller's transaction, so the count and the comments never disagree."""
+    articles = Article.objects.filter(pk__in=article_ids)
+    articles.update(comment_count=published_count())
+    pagecache.discussion_changed(*articles.values_list("slug", flat=True))
 
 
 def _log(comment, *, moderator, action, from_status, to_status, note="", at=None) -> ModerationLog:
@@ -109,7 +117,7 @@ def _transition(changing, *, moderator, action, status=None, note="", decided=No
         # Readers see only published comments: a change that does not start or end there changes no page.
         shown = {comment.article_id for comment in changing if Status.APPROVED in (comment.status, status)}
         if shown:
-            pagecache.discussion_changed(*Article.objects.filter(pk__in=shown).values_list("slug", flat=True))
+            discussions_changed(shown)
         newly_published = [comment.pk for comment in changing if status == Status.APPROVED != comment.status]
         if newly_published:
             notifications.published(

@@ -7,6 +7,7 @@ app_name = "comments"
 # Mounted at the site root before the article URLs: the form lives under its article's URL.
 urlpatterns = [
     path("comments/posted/<str:token>/", views.comment_posted, name="posted"),
+    path("comments/<int:pk>/", views.comment_link, name="link"),
     path("comments/<int:pk>/report/", views.comment_report, name="report"),
     path("comments/confirm/<str:token>/", views.confirm_address, name="confirm"),
     path("comments/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

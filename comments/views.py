@@ -4,6 +4,8 @@ The article page itself carries no form and no token (it is the same for everyon
 personal happens here, on small pages that are never cached.
 """
 
+from urllib.parse import urlencode
+
 from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,10 +18,11 @@ from articles.models import Article
 from newsportal.http import client_ip, network_of
 from newsportal.middleware import RETRY_AFTER_SECONDS
 from newsportal.params import positive_int
+from newsportal.sitesettings import site_settings
 
 from . import identity, moderation, services
 from .forms import CommentForm, ReportForm, form_age_seconds
-from .models import Comment, OutgoingEmail
+from .models import SECTION_ORDERS, Comment, OutgoingEmail
 
 CONFIRMATION_SALT = "comments.posted"
 CONFIRMATION_MAX_AGE = 7 * 24 * 3600
@@ -177,6 +180,23 @@ def erase(request, token):
     """Erase an address from the site, after asking: comments stay under their name, the address goes."""
     template = "comments/address_erase.html"
     return address_link(request, token, done="erased", ask_template=template, act=services.address_erase)
+
+
+def comment_link(request, pk):
+    """A comment's own address, to share (`/comments/<id>/`): the page of its story's comment section that shows it,
+    in the order the link asks for (`?sort=`), at the comment. A comment readers no longer see (or never saw) gets a
+    polite page that says so and leads to the story."""
+    comment = get_object_or_404(Comment.objects.select_related("article__category"), pk=pk)
+    article = comment.article
+    if not article.is_live:
+        raise Http404("No such comment")
+    if not Comment.objects.public().filter(pk=pk).exists():
+        return render(request, "comments/comment_gone.html", {"article": article, "noindex": True}, status=404)
+    order = request.GET.get("sort")
+    order = order if order in SECTION_ORDERS else "picks"
+    page = Comment.objects.page_of(comment, site_settings().comments_per_page, order)
+    query = urlencode({name: value for name, value in (("page", page), ("sort", order)) if value not in (1, "picks")})
+    return redirect(f"{article.get_absolute_url()}{'?' if query else ''}{query}#comment-{comment.pk}")
 
 
 @never_cache

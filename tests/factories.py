@@ -13,7 +13,7 @@ from PIL import Image
 
 from articles import library, services
 from articles.models import Article, Author, Category, Correction
-from comments.models import Comment
+from comments.models import Comment, published_count
 from comments.text import render_comment_body
 
 
@@ -130,3 +130,9 @@ class CommentFactory(factory.django.DjangoModelFactory):
     body_html = factory.LazyAttribute(lambda comment: render_comment_body(comment.body))
     status = Comment.Status.APPROVED
     ip_address = "203.0.113.9"
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        # What comments.services keeps with every published comment: the story's count, which teasers show.
+        if create:
+            Article.objects.filter(pk=instance.article_id).update(comment_count=published_count())

@@ -335,6 +335,12 @@ def most_read():
     return {"items": popularity.most_read()}
 
 
+@register.inclusion_tag("includes/most_discussed.html")
+def most_discussed(category=None):
+    """Render the stories of the last two days with the most published comments (in one section, or all)."""
+    return {"items": popularity.most_discussed(category)}
+
+
 # Plain links to each network's own share page: no script of theirs, no cookie of theirs, until a reader clicks.
 SHARE_TARGETS = (
     ("E-mail", "mailto:?subject={title}&body={url}"),

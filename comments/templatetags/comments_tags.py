@@ -59,6 +59,12 @@ def comment_count_link(context, article):
 
 
 @register.filter
+def link_path(comment):
+    """A comment's own address, to share (`comments.views.comment_link`)."""
+    return id_path("comments:link", comment.pk)
+
+
+@register.filter
 def report_path(comment):
     """The address of the form that reports this comment (`newsportal.site.id_path`)."""
     return id_path("comments:report", comment.pk)

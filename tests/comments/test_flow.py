@@ -141,8 +141,10 @@ def test_post_moderated_article_publishes_a_returning_readers_comment_at_once(cl
     response = post_comment(article)
     comment = Comment.objects.get(body=comment_data(article)["body"])
     assert comment.status == Comment.Status.APPROVED
-    assert response["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"
-    html = client.get(response["Location"]).content.decode()
+    assert response["Location"] == f"/comments/{comment.pk}/"  # its own address, which leads to its page
+    landing = client.get(response["Location"])["Location"]
+    assert landing == f"{article.get_absolute_url()}#comment-{comment.pk}"
+    html = client.get(landing).content.decode()
     assert f'id="comment-{comment.pk}"' in html
 
 

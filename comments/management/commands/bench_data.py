@@ -16,7 +16,7 @@ from django.utils.html import escape
 
 from articles import search
 from articles.models import Article, Author, Byline, Category
-from comments.models import Comment
+from comments.models import Comment, published_count
 from comments.text import render_comment_body
 from newsportal import pagecache
 
@@ -119,6 +119,8 @@ class Command(BaseCommand):
             if stored % 100_000 == 0:
                 self.stdout.write(f"  {stored} comments")
         # Bulk inserts skip the services: say once that every page may have changed.
+        # bulk_create passes by the service that keeps each story's published comment count
+        Article.objects.update(comment_count=published_count())
         pagecache.content_changed(everywhere=True)
         self.stdout.write(f"{stored} comments; done in {time.monotonic() - started:.0f} s")
 
