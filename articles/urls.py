@@ -1,7 +1,7 @@
 from django.urls import path
 
 from newsportal.pagecache import public_page
-from newsportal.params import COMMENT_ORDERS, one_of, page_number, text
+from newsportal.params import COMMENT_FILTERS, COMMENT_ORDERS, one_of, page_number, text
 
 from . import feeds, live, views
 from .popularity import counts_as_read
@@ -36,7 +36,12 @@ urlpatterns = [
         counts_as_read(
             public_page(
                 views.ArticleView.as_view(),
-                reads={"page": page_number, "sort": one_of(*COMMENT_ORDERS, default="picks"), "updates": page_number},
+                reads={
+                    "page": page_number,
+                    "sort": one_of(*COMMENT_ORDERS, default="picks"),
+                    "show": one_of(*COMMENT_FILTERS),
+                    "updates": page_number,
+                },
                 article_kwarg="slug",
                 shows_discussion=True,
             )

@@ -102,6 +102,30 @@ class CommentForm(forms.ModelForm):
         return body
 
 
+class NewsroomCommentForm(CommentForm):
+    """The comment form for a signed-in member of the newsroom: only the text (and the comment answered). They write
+    under their byline or as the site's staff (`services.comment_post_for_newsroom`), so no name, address or
+    anti-spam timing is asked."""
+
+    class Meta(CommentForm.Meta):
+        fields = ["body", "parent"]
+        labels = {"body": _("Your answer, for the newsroom")}
+        help_texts = {"body": _("Published at once, under your byline (or as staff), with a badge.")}
+
+    def __init__(self, *args, article, **kwargs):
+        forms.ModelForm.__init__(self, *args, **kwargs)
+        self.article = article
+        self.fields["parent"].queryset = Comment.objects.threads_of(article)
+        self.fields["parent"].error_messages["invalid_choice"] = _(
+            "You can reply only to a published comment of this article, not to a reply."
+        )
+        del self.fields["website"], self.fields["started"]
+
+    @property
+    def typed_anything(self):
+        return self.is_bound and bool(str(self.data.get("body", "")).strip())
+
+
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Why should moderators look at this comment?"),

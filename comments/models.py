@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +16,9 @@ BODY_MAX_LENGTH = 3000
 
 
 # What the comment section shows of each comment.
-SECTION_FIELDS = ("pk", "author_name", "body_html", "created_at", "edited_at", "is_pick")
+SECTION_FIELDS = (
+    "pk", "author_name", "body_html", "created_at", "edited_at", "is_pick", "from_newsroom", "byline__name", "byline__slug"
+)
 
 
 def _counted(comments):
@@ -50,6 +52,18 @@ SECTION_ORDERS = dict(
 )
 
 
+def _answered_by_the_newsroom():
+    return Exists(Comment.objects.filter(parent=OuterRef("pk"), from_newsroom=True, status=Comment.Status.APPROVED))
+
+
+# What a reader may narrow the comment section to (`?show=`, newsportal.params.COMMENT_FILTERS): readers' comments
+# the newsroom answered, or the threads where the newsroom wrote (its own comments and its answers).
+SECTION_FILTERS = {
+    "answered": lambda: Q(from_newsroom=False) & Q(_answered_by_the_newsroom()),
+    "newsroom": lambda: Q(from_newsroom=True) | Q(_answered_by_the_newsroom()),
+}
+
+
 class CommentQuerySet(models.QuerySet):
     def public(self):
         """Return the comments readers see: approved, and replies only under an approved parent."""
@@ -70,35 +84,38 @@ class CommentQuerySet(models.QuerySet):
     def replies_of(self, article):
         return self.replies().filter(article=article)
 
-    def section_page(self, article, page, size, order="picks"):
+    def section_page(self, article, page, size, order="picks", show=""):
         """Return one page of an article's comment section in two queries, whatever the number of comments.
 
-        `order` is a key of SECTION_ORDERS (the template tag turns what a reader typed into one).
-        The first reads the page's threads together with the counts (two subqueries the database runs once each);
-        the second, only when the page has threads, their replies. A page past the last one comes back empty, with
-        its number above `pages` (the comment section answers it with a 404).
+        `order` is a key of SECTION_ORDERS, `show` one of SECTION_FILTERS (the template tag turns what a reader
+        typed into them). The first reads the page's threads together with the counts (subqueries the database runs
+        once each); the second, only when the page has threads, their replies. A page past the last one comes back
+        empty, with its number above `pages` (the comment section answers it with a 404).
         """
+        every_thread = self.threads_of(article)
+        shown = every_thread.filter(SECTION_FILTERS[show]()) if show else every_thread
         threads_with_counts = (
-            self.threads_of(article)
-            .order_by(*SECTION_ORDERS[order])
-            .annotate(thread_count=_counted(self.threads_of(article)))
-            .annotate(reply_count=_counted(self.replies_of(article)))
+            shown.order_by(*SECTION_ORDERS[order])
+            .annotate(thread_count=_counted(every_thread), reply_count=_counted(self.replies_of(article)))
+            .annotate(shown_count=_counted(shown) if show else F("thread_count"))
+            .select_related("byline")
             .only(*SECTION_FIELDS)
         )
         threads = list(threads_with_counts[(page - 1) * size : page * size])
         replies = {}
         if threads:
-            answers = self.replies().filter(parent__in=threads).order_by("created_at", "pk")
+            answers = self.replies().filter(parent__in=threads).select_related("byline").order_by("created_at", "pk")
             for reply in answers.only(*SECTION_FIELDS, "parent_id"):
                 replies.setdefault(reply.parent_id, []).append(reply)
         for thread in threads:
             thread.reply_list = replies.get(thread.pk, [])
-        thread_count = threads[0].thread_count if threads else (self.threads_of(article).count() if page > 1 else 0)
+            thread.answered = not thread.from_newsroom and any(reply.from_newsroom for reply in thread.reply_list)
+        shown_count = threads[0].shown_count if threads else (shown.count() if page > 1 or show else 0)
         return SectionPage(
             threads=threads,
-            total=thread_count + (threads[0].reply_count if threads else 0),
+            total=threads[0].thread_count + threads[0].reply_count if threads else article.comment_count,
             number=page,
-            pages=max(1, -(-thread_count // size)),
+            pages=max(1, -(-shown_count // size)),
         )
 
     def page_of(self, comment, size, order="picks"):
@@ -169,7 +186,13 @@ class Comment(models.Model):
     verified = models.BooleanField(_("address verified"), default=False)
     notify_published = models.BooleanField(_("e-mail me when my comment is published"), default=False)
     notify_replies = models.BooleanField(_("e-mail me when someone replies"), default=False)
+    # Set when a member of the newsroom wrote it (`services.comment_post_for_newsroom`): the thread shows it as the
+    # newsroom's, under their byline (an author page) or as the site's staff.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    byline = models.ForeignKey(
+        "articles.Author", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("byline")
+    )
+    from_newsroom = models.BooleanField(_("from the newsroom"), default=False)
     body = models.TextField(_("comment"), max_length=BODY_MAX_LENGTH)
     # The body rendered once by `comments.text.render_comment_body` when it is stored or edited.
     body_html = models.TextField(editable=False, blank=True)

@@ -7,6 +7,7 @@ every change of a comment's moderation state goes through `_transition` (one `Mo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -59,6 +60,40 @@ def _store(submission, status, reasons) -> Comment:
         if status == Status.APPROVED:
             discussions_changed([submission.article.pk])
         notifications.after_submit(comment)
+    return comment
+
+
+def comment_post_for_newsroom(*, article: Article, user, body: str, parent: Comment | None = None) -> Comment:
+    """Publish a newsroom member's comment or answer at once, under their byline (the author page linked to their
+    account) or as the site's staff: the newsroom is accountable for what it writes, so it is not held. The reader
+    answered is told, as for any reply they asked to hear of."""
+    byline = getattr(user, "author_profile", None)
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            article=article,
+            parent=parent,
+            author_name=byline.name if byline else f"{settings.SITE_NAME} staff",
+            author_email=user.email,
+            user=user,
+            byline=byline,
+            from_newsroom=True,
+            body=body,
+            body_html=render_comment_body(body),
+            status=Status.APPROVED,
+            verified=True,
+            moderated_by=user,
+            moderated_at=timezone.now(),
+        )
+        ModerationLog.objects.create(
+            comment=comment,
+            moderator=user,
+            action=Action.APPROVE,
+            from_status=Status.APPROVED,
+            to_status=Status.APPROVED,
+            note="Written by the newsroom",
+        )
+        discussions_changed([article.pk])
+        notifications.reply_published(comment)
     return comment
 
 

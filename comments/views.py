@@ -21,7 +21,7 @@ from newsportal.params import positive_int
 from newsportal.sitesettings import site_settings
 
 from . import identity, moderation, services
-from .forms import CommentForm, ReportForm, form_age_seconds
+from .forms import CommentForm, NewsroomCommentForm, ReportForm, form_age_seconds
 from .models import SECTION_ORDERS, Comment, OutgoingEmail
 
 CONFIRMATION_SALT = "comments.posted"
@@ -33,6 +33,11 @@ REFUSAL_STATUS = {
     moderation.Refused.UNAVAILABLE: 503,
     moderation.Refused.FORM: 400,
 }
+
+
+def is_newsroom(user) -> bool:
+    """Whether a signed-in account writes for the newsroom (any active staff role): its comments carry a badge."""
+    return user.is_authenticated and user.is_active and user.is_staff
 
 
 def reply_target(article, reply_to):
@@ -56,12 +61,21 @@ def comment_form(request, category, slug):
     if not moderation.comments_are_open(article):
         return render(request, "comments/comment_closed.html", context, status=403 if request.method == "POST" else 200)
 
+    newsroom = is_newsroom(request.user)
+    form_class = NewsroomCommentForm if newsroom else CommentForm
+    context["newsroom"] = newsroom
     if request.method == "GET":
         parent = reply_target(article, request.GET.get("reply_to", ""))
-        form = CommentForm(article=article, initial={"parent": parent})
+        form = form_class(article=article, initial={"parent": parent})
         return render(request, "comments/comment_form.html", context | {"form": form, "parent": parent})
 
-    form = CommentForm(request.POST, article=article)
+    form = form_class(request.POST, article=article)
+    if newsroom and form.is_valid():
+        data = form.cleaned_data
+        comment = services.comment_post_for_newsroom(
+            article=article, user=request.user, body=data["body"], parent=data["parent"]
+        )
+        return redirect(comment.get_absolute_url())
     status = 200
     if form.is_valid():
         data = form.cleaned_data

@@ -11,6 +11,8 @@ LIMIT = 10**9 - 1
 MAX_PAGE = 10**6  # no list of ours is longer; past the last page is a 404 anyway
 # The orders of a story's comment section (`?sort=`); comments.models.SECTION_ORDERS gives each its SQL.
 COMMENT_ORDERS = ("picks", "oldest", "newest")
+# What the comment section may be narrowed to (`?show=`); comments.models.SECTION_FILTERS gives each its SQL.
+COMMENT_FILTERS = ("answered", "newsroom")
 
 
 def positive_int(value, *, default=None, maximum=LIMIT):

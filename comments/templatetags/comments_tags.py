@@ -3,7 +3,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from comments import moderation
-from comments.models import SECTION_ORDERS, Comment
+from comments.models import SECTION_FILTERS, SECTION_ORDERS, Comment
 from comments.text import render_comment_body
 from newsportal.params import MAX_PAGE, positive_int
 from newsportal.site import id_path
@@ -12,6 +12,7 @@ from newsportal.sitesettings import site_settings
 register = template.Library()
 
 SORT_LABELS = [("picks", "Editor’s picks first"), ("oldest", "Oldest first"), ("newest", "Newest first")]
+FILTER_LABELS = [("", "All comments"), ("answered", "Answered"), ("newsroom", "Staff replies")]
 
 
 @register.inclusion_tag("comments/includes/comment_section.html", takes_context=True)
@@ -21,7 +22,7 @@ def comment_section(context, article):
     A page past the last is a 404 for the whole article page (raised while it renders), so no address of a comment
     page that does not exist is ever answered, or cached, as if it did.
     """
-    page, order = _section_page(context, article)
+    page, order, show = _section_page(context, article)
     if page.number > page.pages:
         raise Http404("No such page of comments")
     return {
@@ -34,27 +35,32 @@ def comment_section(context, article):
         "pages": page.pages,
         "order": order,
         "orders": SORT_LABELS,
+        "show": show,
+        "filters": FILTER_LABELS,
     }
 
 
 def _section_page(context, article):
-    """The page of the comment section the request asks for (`?page=`, `?sort=`), and its order: read once per
-    render, so the count by the byline and the section below share its two queries and always agree."""
+    """The page of the comment section the request asks for (`?page=`, `?sort=`, `?show=`), its order and filter:
+    read once per render, so the count by the byline and the section below share its two queries and always agree."""
     request = context.get("request")
     number = positive_int(request.GET.get("page") if request else None, default=1, maximum=MAX_PAGE)
     order = request.GET.get("sort") if request else None
     order = order if order in SECTION_ORDERS else "picks"
+    show = request.GET.get("show") if request else None
+    show = show if show in SECTION_FILTERS else ""
     read = article.__dict__.setdefault("_section_pages", {})
-    if (number, order) not in read:
-        read[number, order] = Comment.objects.section_page(article, number, site_settings().comments_per_page, order)
-    return read[number, order], order
+    if (number, order, show) not in read:
+        size = site_settings().comments_per_page
+        read[number, order, show] = Comment.objects.section_page(article, number, size, order, show)
+    return read[number, order, show], order, show
 
 
 @register.inclusion_tag("comments/includes/comment_count_link.html", takes_context=True)
 def comment_count_link(context, article):
     """The story's comment count by its byline, a jump to the comment section (on a phone it starts a long scroll
     below the story): "12 comments", or an invitation while there are none and comments are open."""
-    page, _order = _section_page(context, article)
+    page, _order, _show = _section_page(context, article)
     return {"total": page.total, "is_open": moderation.comments_are_open(article)}
 
 
