@@ -15,10 +15,9 @@ from newsportal.site import id_path
 BODY_MAX_LENGTH = 3000
 
 
-# What the comment section shows of each comment.
-SECTION_FIELDS = (
-    "pk", "author_name", "body_html", "created_at", "edited_at", "is_pick", "from_newsroom", "byline__name", "byline__slug"
-)
+# What the comment section shows of each comment (and of a newsroom member's, the byline it links).
+SECTION_FIELDS = ("pk", "author_name", "body_html", "created_at", "edited_at", "is_pick", "from_newsroom")
+SECTION_FIELDS += ("byline__name", "byline__slug")
 
 
 def _counted(comments):
