@@ -16,7 +16,16 @@ BODY_MAX_LENGTH = 3000
 
 
 # What the comment section shows of each comment (and of a newsroom member's, the byline it links).
-SECTION_FIELDS = ("pk", "author_name", "body_html", "created_at", "edited_at", "is_pick", "from_newsroom")
+SECTION_FIELDS = (
+    "pk",
+    "author_name",
+    "body_html",
+    "created_at",
+    "edited_at",
+    "is_pick",
+    "from_newsroom",
+    "recommend_count",
+)
 SECTION_FIELDS += ("byline__name", "byline__slug")
 
 
@@ -41,11 +50,13 @@ class SectionPage:
     pages: int
 
 
-# How a reader may sort the comment section (`?sort=`): editor's picks first (the default), oldest or newest first.
+# How a reader may sort the comment section (`?sort=`): editor's picks first, best (`comments.recommends.best_order`
+# ranks the threads; ties as the picks order), oldest or newest first. The first a reader sees is a site setting.
+PICKS_FIRST = ("-is_pick", "created_at", "pk")
 SECTION_ORDERS = dict(
     zip(
         COMMENT_ORDERS,  # newsportal.params: the names, which the page cache also knows
-        (("-is_pick", "created_at", "pk"), ("created_at", "pk"), ("-created_at", "-pk")),
+        (PICKS_FIRST, PICKS_FIRST, ("created_at", "pk"), ("-created_at", "-pk")),
         strict=True,
     )
 )
@@ -100,7 +111,14 @@ class CommentQuerySet(models.QuerySet):
             .select_related("byline")
             .only(*SECTION_FIELDS)
         )
-        threads = list(threads_with_counts[(page - 1) * size : page * size])
+        if order == "best":  # ranked in Python (comments.recommends.best_score), fetched by id
+            from .recommends import best_order
+
+            ranked = best_order(shown)[(page - 1) * size : page * size]
+            by_id = {thread.pk: thread for thread in threads_with_counts.filter(pk__in=ranked)}
+            threads = [by_id[pk] for pk in ranked if pk in by_id]
+        else:
+            threads = list(threads_with_counts[(page - 1) * size : page * size])
         replies = {}
         if threads:
             answers = self.replies().filter(parent__in=threads).select_related("byline").order_by("created_at", "pk")
@@ -117,12 +135,17 @@ class CommentQuerySet(models.QuerySet):
             pages=max(1, -(-shown_count // size)),
         )
 
-    def page_of(self, comment, size, order="picks"):
+    def page_of(self, comment, size, order):
         """Return the page of its article's comment section that shows a published comment in `order` (a reply is
         shown with its thread)."""
-        thread = comment.parent_id or comment.pk
-        in_order = self.threads_of(comment.article_id).order_by(*SECTION_ORDERS[order])
-        return list(in_order.values_list("pk", flat=True)).index(thread) // size + 1
+        from .recommends import best_order
+
+        threads = self.threads_of(comment.article_id)
+        if order == "best":
+            in_order = best_order(threads)
+        else:
+            in_order = list(threads.order_by(*SECTION_ORDERS[order]).values_list("pk", flat=True))
+        return in_order.index(comment.parent_id or comment.pk) // size + 1
 
     def queue(self):
         """Return the comments waiting for a moderator, oldest first."""
@@ -200,6 +223,8 @@ class Comment(models.Model):
         _("held because"), max_length=200, blank=True, help_text=_("Codes of the rules that held or rejected it.")
     )
     is_pick = models.BooleanField(_("editor’s pick"), default=False, help_text=_("Shown first, with a label."))
+    # Readers' recommends, as last written down from the shared cache (`comments.recommends.flush`).
+    recommend_count = models.PositiveIntegerField(_("recommends"), default=0, editable=False)
     created_at = models.DateTimeField(_("posted"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited by a moderator"), null=True, blank=True)
 
@@ -316,6 +341,24 @@ class Report(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()} on comment {self.comment_id}"
+
+
+class Recommendation(models.Model):
+    """A reader's "this is a good comment": one per reader per comment, written behind by `comments.recommends`."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="recommendations")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")  # for the Best order's readers
+    reader_key = models.CharField(_("reader"), max_length=64, help_text=_("A one-way hash, not an address."))
+    created_at = models.DateTimeField(_("recommended"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        constraints = [models.UniqueConstraint(fields=["comment", "reader_key"], name="one_recommendation_per_reader")]
+        indexes = [models.Index(fields=["article", "reader_key"], name="recommendation_readers_idx")]
+
+    def __str__(self):
+        return f"Recommendation of comment {self.comment_id}"
 
 
 class BlockedTermQuerySet(models.QuerySet):

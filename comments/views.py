@@ -7,7 +7,8 @@ personal happens here, on small pages that are never cached.
 from urllib.parse import urlencode
 
 from django.core import signing
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,7 +21,7 @@ from newsportal.middleware import RETRY_AFTER_SECONDS
 from newsportal.params import positive_int
 from newsportal.sitesettings import site_settings
 
-from . import identity, moderation, services
+from . import identity, moderation, recommends, services
 from .forms import CommentForm, NewsroomCommentForm, ReportForm, form_age_seconds
 from .models import SECTION_ORDERS, Comment, OutgoingEmail
 
@@ -206,11 +207,62 @@ def comment_link(request, pk):
         raise Http404("No such comment")
     if not Comment.objects.public().filter(pk=pk).exists():
         return render(request, "comments/comment_gone.html", {"article": article, "noindex": True}, status=404)
-    order = request.GET.get("sort")
-    order = order if order in SECTION_ORDERS else "picks"
+    first_shown = site_settings().default_comment_order
+    order = request.GET.get("sort") if request.GET.get("sort") in SECTION_ORDERS else first_shown
     page = Comment.objects.page_of(comment, site_settings().comments_per_page, order)
-    query = urlencode({name: value for name, value in (("page", page), ("sort", order)) if value not in (1, "picks")})
+    asked = (("page", page), ("sort", order))
+    query = urlencode({name: value for name, value in asked if value not in (1, first_shown)})
     return redirect(f"{article.get_absolute_url()}{'?' if query else ''}{query}#comment-{comment.pk}")
+
+
+def recommender_key(request):
+    """One reader, for recommends: the address their browser proved, else its signed token; None for a browser
+    without either (the recommend page gives it a token)."""
+    proven = identity.proven_address(request)
+    if proven:
+        return moderation.pseudonym(f"recommender:address:{proven}")
+    token = identity.browser_token(request)
+    return moderation.pseudonym(f"recommender:browser:{token}") if token else None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def comment_recommend(request, pk):
+    """Recommend a published comment, or take the recommend back (`undo=1`).
+
+    Without script the comment's Recommend button opens this page (GET: one button, and a token for a guest's
+    browser), whose form records it and leads back to the comment. With script (site.js asks for JSON) a GET gives
+    the form's token and a POST answers in JSON; the page of comments itself stays one cached copy for everyone.
+    """
+    comment = get_object_or_404(Comment.objects.public().select_related("article__category"), pk=pk)
+    if not comment.article.is_live:
+        raise Http404("No such comment")
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    context = {"comment": comment, "article": comment.article, "noindex": True}
+    if request.method == "GET":
+        page = JsonResponse({"csrf": get_token(request)}) if wants_json else None
+        return identity.remember_browser(request, page or render(request, "comments/recommend_form.html", context))
+
+    undo = request.POST.get("undo") == "1"
+    reader, status, message = recommender_key(request), 200, ""
+    if reader is None:
+        status, message = 400, _("Your browser did not keep our cookie; please allow it and try again.")
+    else:
+        address = client_ip(request)
+        try:
+            recommends.mark(
+                comment,
+                reader_key=reader,
+                network_key=moderation.pseudonym(f"network:{network_of(address) or address}"),
+                undo=undo,
+            )
+        except recommends.Refused as refusal:
+            status, message = 429, str(refusal)
+    if wants_json:
+        return JsonResponse({"recommended": not undo, "message": message}, status=status)
+    if status == 200:
+        return redirect(comment.get_absolute_url())
+    return render(request, "comments/recommend_form.html", context | {"message": message}, status=status)
 
 
 @never_cache

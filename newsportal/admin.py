@@ -24,6 +24,8 @@ class SiteSettingsAdmin(NoAdding, NoDeleting, SimpleHistoryAdmin):
                     "reports_to_hide",
                     "close_after_days",
                     "comments_per_page",
+                    "default_comment_order",
+                    "recommend_lag_seconds",
                 ]
             },
         ),

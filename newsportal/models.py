@@ -2,6 +2,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from newsportal.params import COMMENT_ORDERS
+
 # The table of the embedded default cache (settings.CACHES without REDIS_URL); see newsportal/cache.py.
 CACHE_TABLE = "newsportal_cache"
 
@@ -77,6 +79,15 @@ class SiteSettings(models.Model):
     )
     comments_per_page = models.PositiveSmallIntegerField(
         "threads per comment page", default=20, validators=[MinValueValidator(1), MaxValueValidator(200)]
+    )
+    default_comment_order = models.CharField(
+        "comments first shown", max_length=10, choices=list(COMMENT_ORDERS.items()), default="picks"
+    )
+    recommend_lag_seconds = models.PositiveSmallIntegerField(
+        "recommend counts shown within (seconds)",
+        default=60,
+        validators=[MinValueValidator(30), MaxValueValidator(3600)],
+        help_text="Readers' recommends show on pages at most this late; a reader sees their own at once.",
     )
 
     # Comments: trusted commenters

@@ -9,8 +9,14 @@ import re
 DIGITS = re.compile(r"[0-9]{1,9}")
 LIMIT = 10**9 - 1
 MAX_PAGE = 10**6  # no list of ours is longer; past the last page is a 404 anyway
-# The orders of a story's comment section (`?sort=`); comments.models.SECTION_ORDERS gives each its SQL.
-COMMENT_ORDERS = ("picks", "oldest", "newest")
+# The orders of a story's comment section (`?sort=`) as readers see them named; comments.models.SECTION_ORDERS
+# gives each its SQL, and the site settings which one a reader sees first.
+COMMENT_ORDERS = {
+    "picks": "Editor’s picks first",
+    "best": "Best",
+    "oldest": "Oldest first",
+    "newest": "Newest first",
+}
 # What the comment section may be narrowed to (`?show=`); comments.models.SECTION_FILTERS gives each its SQL.
 COMMENT_FILTERS = ("answered", "newsroom")
 
@@ -36,10 +42,11 @@ def page_number(value):
 
 
 def one_of(*choices, default=None):
-    """Keep a value from `choices`, dropping the default and anything unknown (the view shows the default)."""
+    """Keep a value from `choices`, dropping the default (a value, or a function giving the current one) and anything
+    unknown (the view shows the default)."""
 
     def normalise(value):
-        return value if value in choices and value != default else None
+        return value if value in choices and value != (default() if callable(default) else default) else None
 
     return normalise
 

@@ -5,13 +5,13 @@ from django.urls import reverse
 from comments import moderation
 from comments.models import SECTION_FILTERS, SECTION_ORDERS, Comment
 from comments.text import render_comment_body
-from newsportal.params import MAX_PAGE, positive_int
+from newsportal.params import COMMENT_ORDERS, MAX_PAGE, positive_int
 from newsportal.site import id_path
 from newsportal.sitesettings import site_settings
 
 register = template.Library()
 
-SORT_LABELS = [("picks", "Editor’s picks first"), ("oldest", "Oldest first"), ("newest", "Newest first")]
+SORT_LABELS = list(COMMENT_ORDERS.items())
 FILTER_LABELS = [("", "All comments"), ("answered", "Answered"), ("newsroom", "Staff replies")]
 
 
@@ -35,6 +35,7 @@ def comment_section(context, article):
         "pages": page.pages,
         "order": order,
         "orders": SORT_LABELS,
+        "default_order": site_settings().default_comment_order,
         "show": show,
         "filters": FILTER_LABELS,
     }
@@ -46,7 +47,7 @@ def _section_page(context, article):
     request = context.get("request")
     number = positive_int(request.GET.get("page") if request else None, default=1, maximum=MAX_PAGE)
     order = request.GET.get("sort") if request else None
-    order = order if order in SECTION_ORDERS else "picks"
+    order = order if order in SECTION_ORDERS else site_settings().default_comment_order
     show = request.GET.get("show") if request else None
     show = show if show in SECTION_FILTERS else ""
     read = article.__dict__.setdefault("_section_pages", {})
@@ -68,6 +69,12 @@ def comment_count_link(context, article):
 def link_path(comment):
     """A comment's own address, to share (`comments.views.comment_link`)."""
     return id_path("comments:link", comment.pk)
+
+
+@register.filter
+def recommend_path(comment):
+    """The address of the page that recommends this comment (`comments.views.comment_recommend`)."""
+    return id_path("comments:recommend", comment.pk)
 
 
 @register.filter

@@ -1,8 +1,9 @@
 // Progressive enhancement only: every flow works without this file (plain links and forms).
 // With it: "Leave a comment" and "Reply" open the comment form in place (and Cancel closes it), the form is sent
 // without leaving the article with errors back next to the fields; a reader's own waiting comment shows on the
-// article in their browser only; "Copy link" copies a story's address; a running live page offers new updates
-// as they are posted ("N new updates"), keeping the reader's place.
+// article in their browser only; Recommend is sent in place and remembered in this browser; "Copy link" copies a
+// story's address; a running live page offers new updates as they are posted ("N new updates"), keeping the
+// reader's place.
 (function () {
   "use strict";
 
@@ -275,6 +276,60 @@
 
   const livePage = document.querySelector("[data-live-page]");
   if (livePage) followLivePage(livePage);
+
+  // ---- Recommends: sent in place; the reader's own kept in this browser ------------------------------------
+  // The page is one cached copy for everyone and its counts catch up within a minute, so this browser remembers
+  // what its reader recommended (and the count they saw then) and shows it at once, on every visit.
+
+  const RECOMMENDED = "newsportal:recommended";
+
+  function ownRecommends() {
+    try { return JSON.parse(window.localStorage.getItem(RECOMMENDED) || "{}"); } catch (error) { return {}; }
+  }
+
+  function showRecommend(form, own) {
+    const button = form.querySelector(".comment__recommend");
+    const shown = Number(form.dataset.recommendCount || 0);
+    const mine = own[form.dataset.recommend];
+    const count = mine === undefined ? shown : Math.max(shown, mine + 1);
+    button.setAttribute("aria-pressed", mine === undefined ? "false" : "true");
+    form.querySelector("[data-recommends]").textContent = count ? " · " + count : "";
+  }
+
+  async function sendRecommend(form) {
+    const own = ownRecommends();
+    const undo = form.dataset.recommend in own;
+    const headers = { Accept: "application/json" };
+    const token = await fetch(form.action, { headers: headers, credentials: "same-origin" }).then(function (r) {
+      return r.json();
+    });
+    const body = new URLSearchParams(undo ? { undo: "1" } : {});
+    const answer = await fetch(form.action, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: Object.assign({ "X-CSRFToken": token.csrf }, headers),
+    });
+    if (!answer.ok) {
+      const problem = await answer.json().catch(function () { return {}; });
+      window.alert(problem.message || "Your recommend could not be sent. Please try again.");
+      return;
+    }
+    if (undo) delete own[form.dataset.recommend];
+    else own[form.dataset.recommend] = Number(form.dataset.recommendCount || 0);
+    try { window.localStorage.setItem(RECOMMENDED, JSON.stringify(own)); } catch (error) { /* private mode */ }
+    showRecommend(form, own);
+  }
+
+  const recommendForms = document.querySelectorAll("form[data-recommend]");
+  if (recommendForms.length) {
+    const own = ownRecommends();
+    recommendForms.forEach(function (form) {
+      showRecommend(form, own);
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        sendRecommend(form).catch(function () { form.submit(); }); // offline or refused: the page without script
+      });
+    });
+  }
 
   // ---- Copy link ------------------------------------------------------------------------------------------
 

@@ -34,10 +34,11 @@ def test_each_order_is_a_link_away(client, discussion):
     links = select(client.get(discussion.get_absolute_url(), {"sort": "newest"}).content, ".comments__sort a")
     assert [(text_of(link), link.get("href")) for link in links] == [
         ("Editor’s picks first", "?#comments"),
+        ("Best", "?sort=best#comments"),
         ("Oldest first", "?sort=oldest#comments"),
         ("Newest first", "?sort=newest#comments"),
     ]
-    assert [link.get("aria-current") for link in links] == [None, None, "true"]
+    assert [link.get("aria-current") for link in links] == [None, None, None, "true"]
 
 
 def test_orders_are_cached_apart(settings, discussion):

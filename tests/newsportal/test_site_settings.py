@@ -14,6 +14,7 @@ from newsportal.models import SiteSettings
 from newsportal.roles import EDITORS, SITE_MANAGERS
 from newsportal.sitesettings import site_settings
 from tests.factories import ArticleFactory, UserFactory
+from tests.html import select
 
 CHANGE_URL = "/admin/newsportal/sitesettings/1/change/"
 migration = importlib.import_module("newsportal.migrations.0003_site_settings_from_environment")
@@ -29,7 +30,8 @@ def settings_form(client):
     page = client.get(CHANGE_URL).content.decode()
     fields = dict(re.findall(r'<input type="number" name="(\w+)" value="(\d+)"', page))
     fields |= {name: "on" for name in re.findall(r'<input type="checkbox" name="(\w+)"[^>]* checked', page)}
-    fields["default_moderation"] = re.search(r'<option value="(\w+)" selected>', page).group(1)
+    for choice in select(page, "select"):  # each menu's chosen value
+        fields[choice.get("name")] = choice.cssselect("option[selected]")[0].get("value")
     return fields
 
 

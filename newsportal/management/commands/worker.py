@@ -9,7 +9,8 @@ runs the same task loop in rounds (`--batch`: every ready task, then back here) 
 - reclaims tasks left RUNNING longer than RUNNING_TIMEOUT by a worker that died (they run again; e-mail delivery
   claims its outbox row first, so a message is never sent twice);
 - every MAINTENANCE_SECONDS, and at once after an outage, sweeps the outbox, so an e-mail whose task was lost in
-  the outage leaves within a minute of the database's return (and edge purges whose retry was lost go out).
+  the outage leaves within a minute of the database's return (and edge purges whose retry was lost go out), and
+  writes readers' recommends down (`comments.recommends.sweep`, as often as the site settings allow).
 
 SIGTERM and Ctrl+C let the task in hand finish.
 """
@@ -25,6 +26,7 @@ from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from articles import library
+from comments import recommends
 from comments import tasks as outbox
 from newsportal import edge, outages
 
@@ -49,6 +51,7 @@ def maintain() -> None:
     outbox.sweep()
     library.sweep()
     edge.sweep()
+    recommends.sweep()
 
 
 class Loop:
