@@ -14,6 +14,7 @@ def first_comment_order():
     """The order a story's comments are shown in without `?sort=` (a site setting)."""
     return site_settings().default_comment_order
 
+
 # Fixed names first (they are in models.RESERVED_SLUGS, so no category can take them), then /<category>/….
 # Reader pages are the same for everyone and may be cached whole (each names the query parameters it reads);
 # the staff preview never is.
