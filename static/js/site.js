@@ -308,9 +308,9 @@
       method: "POST", body: body, credentials: "same-origin",
       headers: Object.assign({ "X-CSRFToken": token.csrf }, headers),
     });
+    const said = await answer.json().catch(function () { return {}; }); // read whole: nothing left in flight
     if (!answer.ok) {
-      const problem = await answer.json().catch(function () { return {}; });
-      window.alert(problem.message || "Your recommend could not be sent. Please try again.");
+      window.alert(said.message || "Your recommend could not be sent. Please try again.");
       return;
     }
     if (undo) delete own[form.dataset.recommend];

@@ -182,3 +182,27 @@ def test_reports_from_enough_different_readers_hide_a_comment(site, settings, si
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING
     assert Report.objects.filter(comment=comment).count() == threshold
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no-script"])
+def test_a_reader_recommends_a_comment(site, javascript):
+    comment = Comment.objects.public().select_related("article__category").first()
+    page = site.new_page(javascript=javascript)
+    page.goto(comment.article.get_absolute_url())
+    actions = page.locator(f"#comment-{comment.pk} form[data-recommend]")
+    button = actions.get_by_role("button", name=re.compile("^Recommend"))
+    button.click()
+    if javascript:  # sent in place: shown at once, before the count is written down, and still after a reload
+        expect(button).to_have_attribute("aria-pressed", "true")
+        expect(actions.locator("[data-recommends]")).to_have_text(f" · {comment.recommend_count + 1}")
+        page.reload()
+        expect(button).to_have_attribute("aria-pressed", "true")
+        button.click()  # a second press takes it back
+        expect(button).to_have_attribute("aria-pressed", "false")
+        expect(actions.locator("[data-recommends]")).to_have_text(
+            f" · {comment.recommend_count}" if comment.recommend_count else ""
+        )
+    else:  # a page with one button, then back at the comment
+        expect(page.get_by_role("heading", name="Recommend this comment?")).to_be_visible()
+        page.get_by_role("button", name="Recommend", exact=True).click()
+        expect(page).to_have_url(re.compile(f"#comment-{comment.pk}$"))
