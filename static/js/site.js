@@ -293,6 +293,7 @@
     const mine = own[form.dataset.recommend];
     const count = mine === undefined ? shown : Math.max(shown, mine + 1);
     button.setAttribute("aria-pressed", mine === undefined ? "false" : "true");
+    button.querySelector("[data-recommend-label]").textContent = mine === undefined ? "Recommend" : "Recommended";
     form.querySelector("[data-recommends]").textContent = count ? " · " + count : "";
   }
 
