@@ -256,7 +256,10 @@ class ArticleAdmin(ChoosesPictures, VersionedAdmin, ThroughServices, SimpleHisto
                 ),
             },
         ),
-        (_("Comments"), {"fields": ["comments_open", "comment_moderation", "trusted_commenters_skip_queue"]}),
+        (
+            _("Comments"),
+            {"fields": ["comments_open", "comment_moderation", "trusted_commenters_skip_queue", "live_comments"]},
+        ),
         (
             _("Search and social"),
             {

@@ -514,6 +514,11 @@ class Article(models.Model):
             "even when every comment is pre-moderated (unless a rule holds them). Untick for sensitive stories."
         ),
     )
+    live_comments = models.BooleanField(
+        _("offer new comments as they are published"),
+        default=False,
+        help_text=_("Readers with the page open are offered new comments without reloading (always on a live page)."),
+    )
 
     # The desk (articles/desk.py): who wrote the story, when it was last sent for review, and the version every
     # save must start from (a save based on an older one is a conflict, never a silent overwrite).

@@ -132,6 +132,12 @@ class Refused(Exception):
 # --- The article's settings ------------------------------------------------------------------------
 
 
+def comments_stream(article):
+    """Whether readers with the story open are offered new comments as they are published: on a running live
+    page, and on any story whose editor asked for it."""
+    return comments_are_open(article) and (article.live_comments or article.coverage_state() == "running")
+
+
 def comments_are_open(article):
     """Tell whether readers may comment: not closed by the editor, and not older than the closing age."""
     if not article.comments_open:

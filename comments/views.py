@@ -10,6 +10,7 @@ from django.core import signing
 from django.http import Http404, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -195,6 +196,22 @@ def erase(request, token):
     """Erase an address from the site, after asking: comments stay under their name, the address goes."""
     template = "comments/address_erase.html"
     return address_link(request, token, done="erased", ask_template=template, act=services.address_erase)
+
+
+STREAM_MAX_AGE = 5  # what a browser may keep of the polled newest comments (below any poll interval)
+STREAM_SIZE = 20  # the newest threads a poll sends: more than arrive between two polls
+
+
+def newest_comments(request, category, slug):
+    """The newest published threads of a story that offers new comments (`moderation.comments_stream`), as the
+    HTML the page's script takes them from: it offers the ones the reader does not have ("3 new comments")."""
+    article = get_object_or_404(Article.objects.live().select_related("category"), slug=slug, category__slug=category)
+    if not moderation.comments_stream(article):
+        raise Http404("This story does not offer new comments")
+    page = Comment.objects.section_page(article, 1, STREAM_SIZE, "newest")
+    form_url = reverse("comments:form", kwargs={"category": article.category.slug, "slug": article.slug})
+    context = {"article": article, "threads": page.threads, "is_open": True, "form_url": form_url}
+    return render(request, "comments/newest_fragment.html", context)
 
 
 def comment_link(request, pk):

@@ -56,9 +56,13 @@ def _story_part(article):
 
 
 def _discussion_part(article):
-    # The section also shows whether comments are open and links the form under the story's section: both are the
-    # story's settings (and its age), which move the story's generation, not the discussion's.
-    return pagecache.discussion_key(article), (moderation.comments_are_open(article), article.category.slug)
+    # The section also shows whether comments are open (and new ones offered) and links the form under the story's
+    # section: the story's settings (and its age), which move the story's generation, not the discussion's.
+    return pagecache.discussion_key(article), (
+        moderation.comments_are_open(article),
+        moderation.comments_stream(article),
+        article.category.slug,
+    )
 
 
 ARTICLE_PARTS = {

@@ -38,6 +38,13 @@ def comment_section(context, article):
         "default_order": site_settings().default_comment_order,
         "show": show,
         "filters": FILTER_LABELS,
+        # New comments are offered on the first page of the whole section (site.js polls the newest).
+        "stream_url": (
+            reverse("comments:newest", kwargs={"category": article.category.slug, "slug": article.slug})
+            if moderation.comments_stream(article) and page.number == 1 and not show
+            else ""
+        ),
+        "poll_seconds": site_settings().live_poll_seconds,
     }
 
 

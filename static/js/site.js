@@ -277,6 +277,99 @@
   const livePage = document.querySelector("[data-live-page]");
   if (livePage) followLivePage(livePage);
 
+  // ---- New comments, offered without a reload (live pages, and stories whose editor asked) -------------------
+  // The same polling as live updates: the newest threads, cached for everyone (a 304 when nothing is new), paused
+  // while the tab is hidden, with jitter; what the reader lacks is offered ("3 new comments") and put in on a click
+  // without moving what they are reading.
+
+  function followComments(section) {
+    const every = Number(section.dataset.pollSeconds || 10) * 1000;
+    const button = section.querySelector("[data-show-comments]");
+    let waiting = [];
+
+    function listOf() {
+      let list = section.querySelector("[data-comment-list]");
+      if (!list) {
+        list = document.createElement("ol");
+        list.className = "comment-list";
+        list.setAttribute("data-comment-list", "");
+        button.parentElement.after(list);
+      }
+      return list;
+    }
+
+    function offer(html) {
+      const fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-newest-comments]");
+      if (!fresh) return;
+      const known = new Set(waiting.map(function (item) { return item.node.querySelector(".comment").id; }));
+      [...fresh.children].reverse().forEach(function (thread) { // oldest first, so the newest ends on top
+        const top = thread.querySelector(":scope > .comment");
+        if (!document.getElementById(top.id)) {
+          if (!known.has(top.id)) waiting.push({ node: document.importNode(thread, true) });
+          return;
+        }
+        thread.querySelectorAll(".comment-replies > li").forEach(function (reply) {
+          const id = reply.querySelector(".comment").id;
+          if (!document.getElementById(id) && !known.has(id)) {
+            waiting.push({ node: document.importNode(reply, true), thread: top.id });
+          }
+        });
+      });
+      if (waiting.length) {
+        button.textContent = waiting.length === 1 ? "1 new comment" : waiting.length + " new comments";
+        button.hidden = false;
+      }
+    }
+
+    function showWaiting() {
+      const list = listOf();
+      const anchor = [...section.querySelectorAll(".comment")].find(function (item) {
+        return item.getBoundingClientRect().bottom > 0;
+      });
+      const before = anchor ? anchor.getBoundingClientRect().top : 0;
+      waiting.forEach(function (item) {
+        item.node.classList.add("comment-thread--new");
+        if (item.thread) {
+          const thread = document.getElementById(item.thread).parentElement;
+          let replies = thread.querySelector(".comment-replies");
+          if (!replies) {
+            replies = document.createElement("ol");
+            replies.className = "comment-replies";
+            thread.append(replies);
+          }
+          replies.append(item.node);
+        } else {
+          list.prepend(item.node);
+        }
+      });
+      if (anchor && anchor.isConnected) window.scrollBy(0, anchor.getBoundingClientRect().top - before);
+      waiting.forEach(function (item) { showRecommends(item.node); });
+      const first = waiting[0] && waiting[0].node.querySelector(".comment");
+      waiting = [];
+      button.hidden = true;
+      if (first) {
+        first.setAttribute("tabindex", "-1");
+        first.focus({ preventScroll: true });
+      }
+    }
+
+    async function poll() {
+      if (!document.hidden) {
+        try {
+          const response = await fetch(section.dataset.commentStream, { cache: "no-cache", credentials: "omit" });
+          if (response.ok) offer(await response.text());
+        } catch (error) { /* offline for a moment: try again at the next poll */ }
+      }
+      window.setTimeout(poll, every * (0.9 + Math.random() * 0.2));
+    }
+
+    button.addEventListener("click", showWaiting);
+    window.setTimeout(poll, every);
+  }
+
+  const commentStream = document.querySelector("[data-comment-stream]");
+  if (commentStream) followComments(commentStream);
+
   // ---- Recommends: sent in place; the reader's own kept in this browser ------------------------------------
   // The page is one cached copy for everyone and its counts catch up within a minute, so this browser remembers
   // what its reader recommended (and the count they saw then) and shows it at once, on every visit.
@@ -320,17 +413,18 @@
     showRecommend(form, own);
   }
 
-  const recommendForms = document.querySelectorAll("form[data-recommend]");
-  if (recommendForms.length) {
+  function showRecommends(root) {
     const own = ownRecommends();
-    recommendForms.forEach(function (form) {
-      showRecommend(form, own);
-      form.addEventListener("submit", function (event) {
-        event.preventDefault();
-        sendRecommend(form).catch(function () { form.submit(); }); // offline or refused: the page without script
-      });
-    });
+    root.querySelectorAll("form[data-recommend]").forEach(function (form) { showRecommend(form, own); });
   }
+
+  showRecommends(document);
+  document.addEventListener("submit", function (event) { // comments put in later too
+    const form = event.target.closest("form[data-recommend]");
+    if (!form) return;
+    event.preventDefault();
+    sendRecommend(form).catch(function () { form.submit(); }); // offline or refused: the page without script
+  });
 
   // ---- Copy link ------------------------------------------------------------------------------------------
 

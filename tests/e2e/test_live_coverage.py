@@ -6,8 +6,11 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from articles.templatetags.articles_tags import fulltime, isotime
+from comments.models import Comment
+from comments.services import comments_moderate
 from tests.e2e import quality
 from tests.e2e.tools import DESKTOP, PHONE
+from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.e2e
 
@@ -103,3 +106,22 @@ def test_on_a_phone_the_key_points_fold_after_three(site, live_page, javascript)
     for number in range(points):
         expect(desktop.locator(".key-points li").nth(number)).to_be_visible()
     expect(desktop.get_by_text("Show all key points")).to_be_hidden()
+
+
+def test_a_comment_a_moderator_approves_is_offered_on_an_open_live_page(site, live_page):
+    earlier = CommentFactory(article=live_page, body="Stay safe, everyone on the harbour front.")
+    reader = site.new_page()
+    reader.goto(live_page.get_absolute_url() + "#comments")
+    expect(reader.locator(f"#comment-{earlier.pk}")).to_be_visible()
+    place = reader.locator(f"#comment-{earlier.pk}").bounding_box()["y"]
+
+    waiting = CommentFactory(article=live_page, status=Comment.Status.PENDING, body="The ferries are back on.")
+    expect(reader.get_by_text("The ferries are back on.")).to_have_count(0)
+    comments_moderate(comments=Comment.objects.filter(pk=waiting.pk), moderator=None, status="approved", action="a")
+    offer = reader.get_by_role("button", name="1 new comment")
+    expect(offer).to_be_visible(timeout=10_000)
+    offer.click()
+    arrived = reader.locator(f"#comment-{waiting.pk}")
+    expect(arrived).to_be_focused()
+    expect(arrived).to_contain_text("The ferries are back on.")
+    assert abs(reader.locator(f"#comment-{earlier.pk}").bounding_box()["y"] - place) < 2, "the page moved"
