@@ -32,6 +32,8 @@ WRITTEN_KEY = "recommends:written"  # the last entry written down
 ENTRY_SECONDS = 24 * 3600  # an entry waits at most this long for the worker (it normally waits a minute)
 NETWORK_LIMIT = 60  # recommends and undos a minute from one network
 AWAITED_KEY = "recommends:awaited"  # an entry missing at the last write-down
+IN_FLIGHT = 100  # only among the newest this many may a missing entry still be on its way
+MAX_BEHIND = 100_000  # entries a write-down reads at most
 
 
 class Refused(Exception):
@@ -85,16 +87,17 @@ def flush() -> int:
     once. Entries the cache lost (evicted) are skipped: a recommend is a light signal, not a record.
     """
     last = cache.get(NEXT_KEY) or 0
-    written = cache.get(WRITTEN_KEY) or 0
+    # At most the newest MAX_BEHIND (the mark of what was written may have been evicted: never walk them all).
+    written = max(cache.get(WRITTEN_KEY) or 0, last - MAX_BEHIND)
     if last <= written:
         return 0
     entries = cache.get_many([f"recommends:entry:{number}" for number in range(written + 1, last + 1)])
     latest = {}
     for number in range(written + 1, last + 1):
         entry = entries.get(f"recommends:entry:{number}")
-        if entry is None and cache.get(AWAITED_KEY) != number:
-            # Numbered but maybe not stored yet (its request is between its two calls): next time. Still missing
-            # then, it never will be (evicted, or the cache failed that request): skipped.
+        if entry is None and last - number < IN_FLIGHT and cache.get(AWAITED_KEY) != number:
+            # One of the newest, numbered but maybe not stored yet (its request is between its two calls): next
+            # time. Still missing then, it never will be (evicted, or the cache failed that request): skipped.
             cache.set(AWAITED_KEY, number, timeout=ENTRY_SECONDS)
             last = number - 1
             break

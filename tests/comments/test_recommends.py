@@ -158,3 +158,11 @@ def test_best_ranks_by_what_readers_recommend_with_a_head_start_for_picks(client
     site_settings(default_comment_order="best")  # the order readers see first
     assert shown("") == ["Recommended by eight", "Editor's pick"]
     assert shown("?sort=picks")[0] == "Editor's pick"
+
+
+def test_a_recommend_still_on_its_way_is_written_down_next_time(client, article):
+    comment = CommentFactory(article=article)
+    recommends._next_number()  # a request numbered its entry and has not stored it yet
+    assert recommends.flush() == 0
+    recommend(client, comment)  # a later recommend waits behind it...
+    assert recommends.flush() == 2 and count(comment) == 1  # ...until the next write-down, which skips the lost one
