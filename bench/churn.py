@@ -4,6 +4,7 @@
     python bench/churn.py editorial --every 10 --seconds 30 --paths FILE --log FILE [--newest]
     python bench/churn.py presence --editors 50 --every 15 --base URL --seconds 30 --paths FILE --log FILE
     python bench/churn.py sessions --editors 50 --paths FILE --log OUTPUT --seconds 0
+    python bench/churn.py recommends --rate 50 --base URL --seconds 30 --paths FILE --log FILE [--flush-every 10]
 
 `moderation`: each decision adds a waiting comment to the next article of the rotation (which changes no page)
 and approves it with `comments_moderate`, as a moderator's click does. `editorial`: each save changes the body
@@ -11,6 +12,11 @@ of the next article with `article_save`, as an editor's does (`--newest`: always
 every page). `presence` (issue 21): `--editors` logged-in editors each send the change form's heartbeat over HTTP
 every `--every` seconds, each with a story of the rotation open; these change no page and are logged as nothing.
 `sessions` writes such editors' sessions for bench/heartbeat.lua.
+`recommends` (issue 28): guests recommend published comments of the rotation's stories over HTTP at `--rate`, each
+from a new browser (its signed token) on a different network (`X-Forwarded-For`: gunicorn runs with
+TRUSTED_PROXY_COUNT=1), and every `--flush-every` seconds the recommends are written down as the worker does
+(`comments.recommends.flush`; production waits the site setting, 60 s, so this is the harsher case); each story
+a write-down refreshes is logged as a change.
 `--visible-at` (issue 26): after each decision, a thread reads the story at that address (the edge) until the
 comment shows, and `<log>.visible` gets the seconds it took, one line per decision.
 Changes fall in the middle of each interval from `--start-at` on, for `--seconds`; each is logged as
@@ -137,9 +143,54 @@ def heartbeats(options, articles):
     return statuses
 
 
+def recommend_traffic(options, articles):
+    """Send guests' recommends at `--rate` and write them down every `--flush-every` s; return the statuses."""
+    import http.client
+    import secrets
+    from collections import Counter
+    from urllib.parse import urlsplit
+
+    from django.core import signing
+    from django.middleware.csrf import _get_new_csrf_string
+
+    from comments import identity, recommends
+
+    comments = list(Comment.objects.public().filter(article__in=articles).values_list("pk", "article__pk"))
+    paths = {article.pk: article.get_absolute_url() for article in articles}
+    address = urlsplit(options.base)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    statuses, started, number = Counter(), options.start_at or time.time(), 0
+    next_flush, touched = started + options.flush_every, set()
+    with open(options.log, "w") as log:
+        while (due := number / options.rate) < options.seconds:
+            time.sleep(max(0.0, started + due - time.time()))
+            if time.time() >= next_flush:  # as the worker does: the stories recommended since refresh once
+                recommends.flush()
+                flushed = time.time()
+                log.writelines(f"{flushed:.3f} {paths[pk]}\n" for pk in sorted(touched))
+                next_flush, touched = next_flush + options.flush_every, set()
+            comment, article = comments[number % len(comments)]
+            touched.add(article)
+            token, csrf = signing.dumps(secrets.token_urlsafe(16), salt=identity.BROWSER_SALT), _get_new_csrf_string()
+            headers = {
+                "Cookie": f"{identity.BROWSER_COOKIE}={token}; csrftoken={csrf}",
+                "X-CSRFToken": csrf,
+                "Accept": "application/json",
+                "X-Forwarded-For": f"10.{number // 256 % 256}.{number % 256}.7",
+                "Content-Length": "0",
+            }
+            connection.request("POST", f"/comments/{comment}/recommend/", body=b"", headers=headers)
+            answer = connection.getresponse()
+            answer.read()
+            statuses[answer.status] += 1
+            number += 1
+    return statuses
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["moderation", "editorial", "presence", "sessions"])
+    parser.add_argument("mode", choices=["moderation", "editorial", "presence", "sessions", "recommends"])
+    parser.add_argument("--flush-every", type=float, default=10, help="recommends: seconds between write-downs")
     parser.add_argument("--editors", type=int, default=50, help="presence: how many editors send heartbeats")
     parser.add_argument("--base", help="presence: the server's address")
     parser.add_argument("--rate", type=float, help="changes per second")
@@ -158,6 +209,10 @@ def main():
             for n, (key, csrf) in enumerate(editor_sessions(options.editors))
         ]
         Path(options.log).write_text("\n".join(lines) + "\n")
+        return
+    if options.mode == "recommends":
+        statuses = recommend_traffic(options, articles_of(Path(options.paths).read_text().split()))
+        print(f"recommends: {dict(statuses)}", file=sys.stderr)
         return
     if options.mode == "presence":
         statuses = heartbeats(options, articles_of(Path(options.paths).read_text().split()))

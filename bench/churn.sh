@@ -38,7 +38,7 @@ churn_row() {  # churn_row NAME PAGES_PER_CHANGE [bench/churn.py ARGUMENTS…]: 
 }
 
 # CHURN="none heartbeats" bench/run measures some rows only (all by default).
-CHURN="${CHURN:-none moderation editorial heartbeats}"
+CHURN="${CHURN:-none moderation editorial recommends heartbeats}"
 churn_row churn-none 0
 if [[ " $CHURN " == *" moderation "* ]]; then
   churn_row churn-moderation-1s 1 moderation --rate 1
@@ -47,6 +47,10 @@ fi
 if [[ " $CHURN " == *" editorial "* ]]; then
   churn_row churn-editorial-10s 1 editorial --every 10
   churn_row churn-editorial-newest-10s "${#rotation[@]}" editorial --every 10 --newest
+fi
+if [[ " $CHURN " == *" recommends "* ]]; then
+  # Issue 28: guests recommend comments of the rotation's stories at 50/s, written down every 10 s.
+  churn_row churn-recommends-50s 1 recommends --rate 50 --flush-every 10 --base "$BASE"
 fi
 if [[ " $CHURN " == *" heartbeats "* ]]; then
   # Issue 21: 50 editors with stories open, each sending the change form's heartbeat every 15 s. The effect is

@@ -107,6 +107,7 @@ CHURN_ROWS = [
     ("churn-moderation-5s", "5 moderation decisions/s"),
     ("churn-editorial-10s", "an editorial save every 10 s (a story in the rotation)"),
     ("churn-editorial-newest-10s", "an editorial save every 10 s (the newest story: on every page)"),
+    ("churn-recommends-50s", "50 recommends/s (written down every 10 s)"),
     *(
         (f"churn-{kind}-round{number}", f"{label} (round {number})")
         for number in range(1, 10)
@@ -118,7 +119,8 @@ CHURN_ROWS = [
 def churn_row(folder, name, row, warm):
     """Return the busy-hour figures of one row, from gunicorn's access log and the driver's log of changes."""
     lines = (folder / f"{name}.access").read_text().splitlines()
-    answers = [line.split() for line in lines if line.strip() and not line.startswith("/admin/")]  # readers only
+    # readers only (not editors' heartbeats, not the recommends sent meanwhile)
+    answers = [line.split() for line in lines if line.strip() and not line.startswith(("/admin/", "/comments/"))]
     states = Counter(answer[2] for answer in answers)
     renders = Counter(answer[0] for answer in answers if answer[2] == "MISS")
     start, end = (float(line) for line in (folder / f"{name}.window").read_text().split())
@@ -181,6 +183,13 @@ def churn_table(folder, results):
             f"{'met' if five['ratio'] >= 0.8 else 'NOT met'}), hit ratio {five['hit']:.3f} (goal ≥ 0.97: "
             f"{'met' if five['hit'] >= 0.97 else 'NOT met'}), {five['per_change']:.2f} renders per decision "
             f"(goal ≤ 1.2: {'met' if five['per_change'] <= 1.2 else 'NOT met'})"
+        )
+    recommending = figures.get("churn-recommends-50s")
+    if recommending:
+        print(
+            f"- at 50 recommends/s: readers' throughput {recommending['ratio']:.2f} × none (goal ≥ 0.95: "
+            f"{'met' if recommending['ratio'] >= 0.95 else 'NOT met'}), hit ratio {recommending['hit']:.3f} "
+            f"(goal ≥ 0.99: {'met' if recommending['hit'] >= 0.99 else 'NOT met'})"
         )
     rounds = {
         kind: [row for name, row in figures.items() if name.startswith(f"churn-{kind}-round")]
