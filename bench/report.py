@@ -107,7 +107,7 @@ CHURN_ROWS = [
     ("churn-moderation-5s", "5 moderation decisions/s"),
     ("churn-editorial-10s", "an editorial save every 10 s (a story in the rotation)"),
     ("churn-editorial-newest-10s", "an editorial save every 10 s (the newest story: on every page)"),
-    ("churn-recommends-50s", "50 recommends/s (written down every 10 s)"),
+    ("churn-recommends-50s", "50 recommends/s (written down once a minute, as the worker does)"),
     *(
         (f"churn-{kind}-round{number}", f"{label} (round {number})")
         for number in range(1, 10)

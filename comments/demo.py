@@ -6,12 +6,13 @@ Priya, with three approved comments, is a trusted commenter.
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from articles.models import Article
 
-from .models import Comment, Commenter
-from .services import discussions_changed
+from .models import Comment, Commenter, Recommendation
+from .services import comment_post_for_newsroom, discussions_changed
 from .text import render_comment_body
 
 Status = Comment.Status
@@ -111,6 +112,42 @@ DEMO_COMMENTS = [
 ]
 
 
+# The newsroom answers a reader's question (a badge, and "Answered" on the question), once.
+NEWSROOM_ANSWER = (
+    2,  # the question, by its place in DEMO_COMMENTS
+    "moderator",
+    "We asked the club: the away end stays as it is this season. We will report any plans when they are filed.",
+)
+# Readers' recommends, per comment (by its place in DEMO_COMMENTS), so Best has something to rank.
+DEMO_RECOMMENDS = {0: 6, 1: 2, 2: 4}
+
+
+def answer_as_the_newsroom(created):
+    question_index, username, body = NEWSROOM_ANSWER
+    question = created[question_index]
+    staff = get_user_model().objects.filter(username=username).first()
+    if staff is None:
+        return
+    answer = Comment.objects.filter(parent=question, from_newsroom=True).first()
+    answer = answer or comment_post_for_newsroom(article=question.article, user=staff, body=body, parent=question)
+    # Twelve minutes after the question, on every load (the question moves with the demo's clock).
+    Comment.objects.filter(pk=answer.pk).update(created_at=question.created_at + timedelta(minutes=12))
+
+
+def recommend_for_the_demo(created):
+    """Recommendation rows from invented readers, counted as the worker counts them."""
+    for index, readers in DEMO_RECOMMENDS.items():
+        comment = created[index]
+        Recommendation.objects.bulk_create(
+            [
+                Recommendation(comment=comment, article=comment.article, reader_key=f"demo-reader-{n}")
+                for n in range(readers)
+            ],
+            ignore_conflicts=True,
+        )
+        Comment.objects.filter(pk=comment.pk).update(recommend_count=comment.recommendations.count())
+
+
 def load():
     """Create the demo comments that do not exist yet; return a one-line summary."""
     articles = {article.slug: article for article in Article.objects.filter(slug__in={row[0] for row in DEMO_COMMENTS})}
@@ -137,6 +174,8 @@ def load():
         comment.created_at = timezone.now() - timedelta(minutes=minutes)
         Comment.objects.filter(pk=comment.pk).update(created_at=comment.created_at)
         created.append(comment)
+    answer_as_the_newsroom(created)
+    recommend_for_the_demo(created)
     discussions_changed({comment.article_id for comment in created})  # stored directly: counted as services do
     proven = {comment.author_email for comment in created if comment.verified}
     for email in proven:

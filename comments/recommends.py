@@ -25,6 +25,8 @@ from django.db.models import Count
 from newsportal import outages, pagecache
 from newsportal.sitesettings import site_settings
 
+from articles.models import Article
+
 from .models import PICKS_FIRST, Comment, Recommendation
 
 NEXT_KEY = "recommends:next"
@@ -40,13 +42,14 @@ class Refused(Exception):
     """The recommend was not counted; the message says why, in the reader's words."""
 
 
-def mark(comment: Comment, *, reader_key: str, network_key: str, undo: bool = False) -> None:
-    """Count (or, `undo`, take back) one reader's recommend of a published comment; raise `Refused`."""
+def mark(comment_id: int, *, reader_key: str, network_key: str, undo: bool = False) -> None:
+    """Count (or, `undo`, take back) one reader's recommend of a comment; raise `Refused`. Two cache calls, no
+    database: whether readers still see the comment is checked when it is written down."""
     if not _within_limit(network_key):
         raise Refused("Too many recommends from your network just now. Please try again in a minute.")
     try:
         number = _next_number()
-        cache.set(f"recommends:entry:{number}", (comment.pk, comment.article_id, reader_key, undo), ENTRY_SECONDS)
+        cache.set(f"recommends:entry:{number}", (int(comment_id), reader_key, undo), ENTRY_SECONDS)
     except Exception as error:  # noqa: BLE001 - the cache is where recommends wait: without it, say so
         outages.down("cache", error)
         raise Refused("Recommends are paused for a moment. Please try again shortly.") from error
@@ -102,20 +105,24 @@ def flush() -> int:
             last = number - 1
             break
         if entry:
-            comment_id, article_id, reader_key, undo = entry
-            latest[comment_id, reader_key] = (article_id, undo)
+            comment_id, reader_key, undo = entry
+            latest[comment_id, reader_key] = undo
     numbers = range(written + 1, last + 1)
-    shown = set(Comment.objects.public().filter(pk__in={pk for pk, _reader in latest}).values_list("pk", flat=True))
+    shown = dict(  # the comments readers see, on stories they see: the others' recommends are dropped
+        Comment.objects.public()
+        .filter(pk__in={pk for pk, _reader in latest}, article__in=Article.objects.live())
+        .values_list("pk", "article_id")
+    )
     with transaction.atomic():
         Recommendation.objects.bulk_create(
             [
-                Recommendation(comment_id=pk, article_id=article_id, reader_key=reader)
-                for (pk, reader), (article_id, undo) in latest.items()
+                Recommendation(comment_id=pk, article_id=shown[pk], reader_key=reader)
+                for (pk, reader), undo in latest.items()
                 if not undo and pk in shown
             ],
             ignore_conflicts=True,  # recommended before: still one
         )
-        for (pk, reader), (_article_id, undo) in latest.items():
+        for (pk, reader), undo in latest.items():
             if undo:
                 Recommendation.objects.filter(comment_id=pk, reader_key=reader).delete()
         touched = {pk for pk, _reader in latest}

@@ -20,6 +20,7 @@ from articles.models import Article
 from newsportal.http import client_ip, network_of
 from newsportal.middleware import RETRY_AFTER_SECONDS
 from newsportal.params import positive_int
+from newsportal.site import id_path
 from newsportal.sitesettings import site_settings
 
 from . import identity, moderation, recommends, services
@@ -250,15 +251,19 @@ def comment_recommend(request, pk):
     Without script the comment's Recommend button opens this page (GET: one button, and a token for a guest's
     browser), whose form records it and leads back to the comment. With script (site.js asks for JSON) a GET gives
     the form's token and a POST answers in JSON; the page of comments itself stays one cached copy for everyone.
+    A recommend itself reads no database (`recommends.mark`: the write-down drops one of a comment not shown).
     """
-    comment = get_object_or_404(Comment.objects.public().select_related("article__category"), pk=pk)
-    if not comment.article.is_live:
-        raise Http404("No such comment")
     wants_json = "application/json" in request.headers.get("Accept", "")
-    context = {"comment": comment, "article": comment.article, "noindex": True}
+
+    def page(**extra):
+        comment = get_object_or_404(Comment.objects.public().select_related("article__category"), pk=pk)
+        if not comment.article.is_live:
+            raise Http404("No such comment")
+        context = {"comment": comment, "article": comment.article, "noindex": True, **extra}
+        return render(request, "comments/recommend_form.html", context, status=400 if extra else 200)
+
     if request.method == "GET":
-        page = JsonResponse({"csrf": get_token(request)}) if wants_json else None
-        return identity.remember_browser(request, page or render(request, "comments/recommend_form.html", context))
+        return identity.remember_browser(request, JsonResponse({"csrf": get_token(request)}) if wants_json else page())
 
     undo = request.POST.get("undo") == "1"
     reader, status, message = recommender_key(request), 200, ""
@@ -268,7 +273,7 @@ def comment_recommend(request, pk):
         address = client_ip(request)
         try:
             recommends.mark(
-                comment,
+                pk,
                 reader_key=reader,
                 network_key=moderation.pseudonym(f"network:{network_of(address) or address}"),
                 undo=undo,
@@ -278,8 +283,10 @@ def comment_recommend(request, pk):
     if wants_json:
         return JsonResponse({"recommended": not undo, "message": message}, status=status)
     if status == 200:
-        return redirect(comment.get_absolute_url())
-    return render(request, "comments/recommend_form.html", context | {"message": message}, status=status)
+        return redirect(id_path("comments:link", pk))  # back at the comment
+    answer = page(message=message)
+    answer.status_code = status
+    return answer
 
 
 @never_cache

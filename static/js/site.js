@@ -375,6 +375,7 @@
   // what its reader recommended (and the count they saw then) and shows it at once, on every visit.
 
   const RECOMMENDED = "newsportal:recommended";
+  let csrfToken = null;
 
   function ownRecommends() {
     try { return JSON.parse(window.localStorage.getItem(RECOMMENDED) || "{}"); } catch (error) { return {}; }
@@ -394,13 +395,13 @@
     const own = ownRecommends();
     const undo = form.dataset.recommend in own;
     const headers = { Accept: "application/json" };
-    const token = await fetch(form.action, { headers: headers, credentials: "same-origin" }).then(function (r) {
-      return r.json();
-    });
+    csrfToken = csrfToken || await fetch(form.action, { headers: headers, credentials: "same-origin" }).then(
+      function (r) { return r.json(); }
+    ).then(function (given) { return given.csrf; }); // once per page: the browser's token and cookie
     const body = new URLSearchParams(undo ? { undo: "1" } : {});
     const answer = await fetch(form.action, {
       method: "POST", body: body, credentials: "same-origin",
-      headers: Object.assign({ "X-CSRFToken": token.csrf }, headers),
+      headers: Object.assign({ "X-CSRFToken": csrfToken }, headers),
     });
     const said = await answer.json().catch(function () { return {}; }); // read whole: nothing left in flight
     if (!answer.ok) {

@@ -138,7 +138,7 @@ def test_best_ranks_by_what_readers_recommend_with_a_head_start_for_picks(client
     readers = [f"reader-{n}" for n in range(10)]  # ten readers recommended in this thread
     for comment, by in ((liked, readers[:8]), (once, readers[8:9]), (pick, []), (first, readers[9:10])):
         for reader in by:
-            recommends.mark(comment, reader_key=reader, network_key=reader)
+            recommends.mark(comment.pk, reader_key=reader, network_key=reader)
     recommends.flush()
 
     def shown(query):
