@@ -4,7 +4,7 @@
     python bench/churn.py editorial --every 10 --seconds 30 --paths FILE --log FILE [--newest]
     python bench/churn.py presence --editors 50 --every 15 --base URL --seconds 30 --paths FILE --log FILE
     python bench/churn.py sessions --editors 50 --paths FILE --log OUTPUT --seconds 0
-    python bench/churn.py recommends --rate 50 --base URL --seconds 30 --paths FILE --log FILE [--flush-every 10]
+    python bench/churn.py recommends --rate 50 --base URL --seconds 30 --paths FILE --log FILE [--flush-every 60]
 
 `moderation`: each decision adds a waiting comment to the next article of the rotation (which changes no page)
 and approves it with `comments_moderate`, as a moderator's click does. `editorial`: each save changes the body
@@ -14,9 +14,8 @@ every `--every` seconds, each with a story of the rotation open; these change no
 `sessions` writes such editors' sessions for bench/heartbeat.lua.
 `recommends` (issue 28): guests recommend published comments of the rotation's stories over HTTP at `--rate`, each
 from a new browser (its signed token) on a different network (`X-Forwarded-For`: gunicorn runs with
-TRUSTED_PROXY_COUNT=1), and every `--flush-every` seconds the recommends are written down as the worker does
-(`comments.recommends.flush`; production waits the site setting, 60 s, so this is the harsher case); each story
-a write-down refreshes is logged as a change.
+TRUSTED_PROXY_COUNT=1), and every `--flush-every` seconds (the site setting's 60 s by default) they are written
+down as the worker does (`comments.recommends.flush`); each story a write-down refreshes is logged as a change.
 `--visible-at` (issue 26): after each decision, a thread reads the story at that address (the edge) until the
 comment shows, and `<log>.visible` gets the seconds it took, one line per decision.
 Changes fall in the middle of each interval from `--start-at` on, for `--seconds`; each is logged as
@@ -190,7 +189,7 @@ def recommend_traffic(options, articles):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("mode", choices=["moderation", "editorial", "presence", "sessions", "recommends"])
-    parser.add_argument("--flush-every", type=float, default=10, help="recommends: seconds between write-downs")
+    parser.add_argument("--flush-every", type=float, default=60, help="recommends: seconds between write-downs")
     parser.add_argument("--editors", type=int, default=50, help="presence: how many editors send heartbeats")
     parser.add_argument("--base", help="presence: the server's address")
     parser.add_argument("--rate", type=float, help="changes per second")

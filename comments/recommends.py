@@ -22,10 +22,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
 
+from articles.models import Article
 from newsportal import outages, pagecache
 from newsportal.sitesettings import site_settings
-
-from articles.models import Article
 
 from .models import PICKS_FIRST, Comment, Recommendation
 
