@@ -57,20 +57,24 @@ def mark(comment_id: int, *, reader_key: str, network_key: str, undo: bool = Fal
 def _within_limit(network_key):
     key = f"recommends:network:{network_key}"
     try:
-        if cache.add(key, 1, timeout=60):
-            return True
-        return cache.incr(key) <= NETWORK_LIMIT
-    except ValueError:  # expired between the two calls: the first of a new minute
-        return True
+        return _count(key, timeout=60) <= NETWORK_LIMIT
     except Exception as error:  # noqa: BLE001 - no cache: `mark` refuses with its own message
         outages.down("cache", error)
         return True
 
 
 def _next_number():
-    if cache.add(NEXT_KEY, 1, timeout=None):
-        return 1
-    return cache.incr(NEXT_KEY)
+    return _count(NEXT_KEY, timeout=None)
+
+
+def _count(key, *, timeout):
+    """Add one to a counter in the shared cache and return it: one round trip, but for the counter's first."""
+    try:
+        return cache.incr(key)
+    except ValueError:  # not there yet (or expired)
+        if cache.add(key, 1, timeout=timeout):
+            return 1
+        return cache.incr(key)  # another request started it meanwhile
 
 
 def sweep() -> int:
