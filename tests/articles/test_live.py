@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles import live, services
-from articles.models import LiveUpdate
+from articles.models import Article, LiveUpdate
 from tests import validators
 from tests.factories import ArticleFactory, AuthorFactory, UserFactory, picture
 from tests.html import select, text_of
@@ -264,3 +264,12 @@ def test_a_live_page_gives_no_reading_time(client, live_story):
     meta = text_of(select(client.get(live_story.get_absolute_url()).content, ".story__meta")[0])
     assert "min read" not in meta
     assert "min read" in text_of(select(client.get(ArticleFactory().get_absolute_url()).content, ".story__meta")[0])
+
+
+def test_an_editors_save_from_a_form_opened_before_an_update_keeps_the_updated_time(live_story, editor):
+    opened = Article.objects.get(pk=live_story.pk)  # the editor's form, opened before the update
+    update = post(live_story, "Gates closed.")
+    opened.standfirst = "The barriers held overnight."
+    services.article_save(article=opened, user=editor)
+    stored = Article.objects.get(pk=live_story.pk)
+    assert stored.standfirst == "The barriers held overnight." and stored.live_updated_at == update.published_at
