@@ -1,18 +1,13 @@
 from django.urls import path
 
+from comments.models import first_section_order
 from newsportal.pagecache import public_page
 from newsportal.params import COMMENT_FILTERS, COMMENT_ORDERS, one_of, page_number, text
-from newsportal.sitesettings import site_settings
 
 from . import feeds, live, views
 from .popularity import counts_as_read
 
 app_name = "articles"
-
-
-def first_comment_order():
-    """The order a story's comments are shown in without `?sort=` (a site setting)."""
-    return site_settings().default_comment_order
 
 
 # Fixed names first (they are in models.RESERVED_SLUGS, so no category can take them), then /<category>/….
@@ -45,7 +40,7 @@ urlpatterns = [
                 views.ArticleView.as_view(),
                 reads={
                     "page": page_number,
-                    "sort": one_of(*COMMENT_ORDERS, default=first_comment_order),
+                    "sort": one_of(*COMMENT_ORDERS, default=first_section_order),
                     "show": one_of(*COMMENT_FILTERS),
                     "updates": page_number,
                 },

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.models import Article
 from newsportal.params import COMMENT_ORDERS
 from newsportal.site import id_path
+from newsportal.sitesettings import site_settings
 
 BODY_MAX_LENGTH = 3000
 
@@ -60,6 +61,16 @@ SECTION_ORDERS = dict(
         strict=True,
     )
 )
+
+
+def first_section_order():
+    """The order a story's comments are shown in when the reader asked for none (a site setting)."""
+    return site_settings().default_comment_order
+
+
+def section_order(asked):
+    """The order a reader asked for (`?sort=`), or the one shown first when they asked for none or nonsense."""
+    return asked if asked in SECTION_ORDERS else first_section_order()
 
 
 def _answered_by_the_newsroom():

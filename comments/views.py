@@ -25,7 +25,7 @@ from newsportal.sitesettings import site_settings
 
 from . import identity, moderation, recommends, services
 from .forms import CommentForm, NewsroomCommentForm, ReportForm, form_age_seconds
-from .models import SECTION_ORDERS, Comment, OutgoingEmail
+from .models import Comment, OutgoingEmail, first_section_order, section_order
 
 CONFIRMATION_SALT = "comments.posted"
 CONFIRMATION_MAX_AGE = 7 * 24 * 3600
@@ -225,11 +225,10 @@ def comment_link(request, pk):
         raise Http404("No such comment")
     if not Comment.objects.public().filter(pk=pk).exists():
         return render(request, "comments/comment_gone.html", {"article": article, "noindex": True}, status=404)
-    first_shown = site_settings().default_comment_order
-    order = request.GET.get("sort") if request.GET.get("sort") in SECTION_ORDERS else first_shown
+    order = section_order(request.GET.get("sort"))
     page = Comment.objects.page_of(comment, site_settings().comments_per_page, order)
     asked = (("page", page), ("sort", order))
-    query = urlencode({name: value for name, value in asked if value not in (1, first_shown)})
+    query = urlencode({name: value for name, value in asked if value not in (1, first_section_order())})
     return redirect(f"{article.get_absolute_url()}{'?' if query else ''}{query}#comment-{comment.pk}")
 
 

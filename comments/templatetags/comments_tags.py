@@ -3,7 +3,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from comments import moderation
-from comments.models import SECTION_FILTERS, SECTION_ORDERS, Comment
+from comments.models import SECTION_FILTERS, Comment, first_section_order, section_order
 from comments.text import render_comment_body
 from newsportal.params import COMMENT_ORDERS, MAX_PAGE, positive_int
 from newsportal.site import id_path
@@ -35,7 +35,7 @@ def comment_section(context, article):
         "pages": page.pages,
         "order": order,
         "orders": SORT_LABELS,
-        "default_order": site_settings().default_comment_order,
+        "default_order": first_section_order(),
         "show": show,
         "filters": FILTER_LABELS,
         # New comments are offered on the first page of the whole section (site.js polls the newest).
@@ -53,8 +53,7 @@ def _section_page(context, article):
     read once per render, so the count by the byline and the section below share its two queries and always agree."""
     request = context.get("request")
     number = positive_int(request.GET.get("page") if request else None, default=1, maximum=MAX_PAGE)
-    order = request.GET.get("sort") if request else None
-    order = order if order in SECTION_ORDERS else site_settings().default_comment_order
+    order = section_order(request.GET.get("sort") if request else None)
     show = request.GET.get("show") if request else None
     show = show if show in SECTION_FILTERS else ""
     read = article.__dict__.setdefault("_section_pages", {})
