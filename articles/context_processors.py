@@ -10,13 +10,9 @@ from .models import Article, Category, SitePage
 
 
 @dataclass(frozen=True)
-class FooterLink:
-    title: str
-    url: str
+class Link:
+    """A page the chrome links: the banner's story, a site page in the footer."""
 
-
-@dataclass(frozen=True)
-class BreakingStory:
     title: str
     url: str
 
@@ -46,7 +42,7 @@ class SiteChrome:
         footer = SitePage.objects.exclude(footer_position=None).only("title", "slug")
         return {
             "categories": list(categories),
-            "footer": [FooterLink(page.title, page.get_absolute_url()) for page in footer],
+            "footer": [Link(page.title, page.get_absolute_url()) for page in footer],
         }
 
     @property
@@ -64,7 +60,7 @@ class SiteChrome:
         if first is None or not first.breaking_slug:
             return None
         url = reverse("articles:article", kwargs={"category": first.breaking_category, "slug": first.breaking_slug})
-        return BreakingStory(title=first.breaking_title, url=url)
+        return Link(title=first.breaking_title, url=url)
 
 
 def site(request):

@@ -38,6 +38,7 @@ CANDIDATE_AGE = timedelta(days=30)
 COUNTER_SECONDS = 2 * 24 * 3600
 MOST_READ_SIZE = 5
 RANKING_KEY = "most-read:ranking"
+LISTED = ("title", "slug", "comment_count", "category__slug")  # what a ranked list shows of each story
 # Ranked a few more than shown: a story unpublished since the ranking drops out and the list stays full.
 RANKED = 3 * MOST_READ_SIZE
 
@@ -168,12 +169,7 @@ def most_read(limit: int = MOST_READ_SIZE):
 
 
 def _stories_in_order(order, limit):
-    stories = (
-        Article.objects.live()
-        .filter(pk__in=order)
-        .only("title", "slug", "comment_count", "category__slug")
-        .select_related("category")
-    )
+    stories = Article.objects.live().filter(pk__in=order).only(*LISTED).select_related("category")
     by_id = {story.pk: story for story in stories}
     return [by_id[pk] for pk in order if pk in by_id][:limit]
 
@@ -221,8 +217,4 @@ def _most_discussed(category_slug, limit):
     stories = Article.objects.live().filter(published_at__gte=since, comment_count__gt=0)
     if category_slug:
         stories = stories.filter(category__slug=category_slug)
-    return list(
-        stories.order_by("-comment_count", "-published_at")
-        .only("title", "slug", "comment_count", "category__slug")
-        .select_related("category")[:limit]
-    )
+    return list(stories.order_by("-comment_count", "-published_at").only(*LISTED).select_related("category")[:limit])

@@ -254,12 +254,12 @@ def comment_recommend(request, pk):
     """
     wants_json = "application/json" in request.headers.get("Accept", "")
 
-    def page(**extra):
+    def page(status=200, message=""):
         comment = get_object_or_404(Comment.objects.public().select_related("article__category"), pk=pk)
         if not comment.article.is_live:
             raise Http404("No such comment")
-        context = {"comment": comment, "article": comment.article, "noindex": True, **extra}
-        return render(request, "comments/recommend_form.html", context, status=400 if extra else 200)
+        context = {"comment": comment, "article": comment.article, "noindex": True, "message": message}
+        return render(request, "comments/recommend_form.html", context, status=status)
 
     if request.method == "GET":
         return identity.remember_browser(request, JsonResponse({"csrf": get_token(request)}) if wants_json else page())
@@ -283,9 +283,7 @@ def comment_recommend(request, pk):
         return JsonResponse({"recommended": not undo, "message": message}, status=status)
     if status == 200:
         return redirect(id_path("comments:link", pk))  # back at the comment
-    answer = page(message=message)
-    answer.status_code = status
-    return answer
+    return page(status, message)
 
 
 @never_cache

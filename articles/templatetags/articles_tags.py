@@ -333,16 +333,16 @@ def website_json_ld(context):
     return metadata.json_ld(metadata.website(context["request"]))
 
 
-@register.inclusion_tag("includes/most_read.html")
+@register.inclusion_tag("includes/ranked_stories.html")
 def most_read():
     """Render the stories read most in the last 24 hours (articles.popularity)."""
-    return {"items": popularity.most_read()}
+    return {"name": "most-read", "heading": _("Most read"), "items": popularity.most_read()}
 
 
-@register.inclusion_tag("includes/most_discussed.html")
+@register.inclusion_tag("includes/ranked_stories.html")
 def most_discussed(category=None):
     """Render the stories of the last two days with the most published comments (in one section, or all)."""
-    return {"items": popularity.most_discussed(category)}
+    return {"name": "most-discussed", "heading": _("Most discussed"), "items": popularity.most_discussed(category)}
 
 
 # Plain links to each network's own share page: no script of theirs, no cookie of theirs, until a reader clicks.
