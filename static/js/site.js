@@ -156,6 +156,33 @@
   const ownBox = document.querySelector("[data-own-comments]");
   if (ownBox) showOwnComments(ownBox);
 
+  // ---- Polling a part of the page (live updates, new comments), and putting in what arrives -----------------
+
+  function polling(url, every, take) {
+    // Ask `url` every `every` ms, a little earlier or later each time (readers who opened the page together do not
+    // ask together), and not while the tab is hidden. "no-cache": the browser revalidates with its ETag, so a poll
+    // with nothing new is a 304. `take(html)` returns false to stop.
+    async function poll() {
+      let goOn = true;
+      if (!document.hidden) {
+        try {
+          const response = await fetch(url, { cache: "no-cache", credentials: "omit" });
+          if (response.ok) goOn = take(await response.text()) !== false;
+        } catch (error) { /* offline for a moment: try again at the next poll */ }
+      }
+      if (goOn) window.setTimeout(poll, every * (0.9 + Math.random() * 0.2));
+    }
+    window.setTimeout(poll, every);
+  }
+
+  function keepingPlace(items, change) {
+    // Whatever moves above the reader's eyes, the item they were reading (the first of `items` in view) stays put.
+    const anchor = [...items].find(function (item) { return item.getBoundingClientRect().bottom > 0; });
+    const before = anchor ? anchor.getBoundingClientRect().top : 0;
+    change();
+    if (anchor && anchor.isConnected) window.scrollBy(0, anchor.getBoundingClientRect().top - before);
+  }
+
   // ---- Live pages: ask for new updates every few seconds ---------------------------------------------------
 
   function followLivePage(live) {
@@ -175,20 +202,10 @@
       return list;
     }
 
-    function keepingPlace(change) {
-      // Whatever moves above the reader's eyes, the update they were reading stays where it was.
-      const anchor = [...live.querySelectorAll("[data-update]")].find(function (item) {
-        return item.getBoundingClientRect().bottom > 0;
-      });
-      const before = anchor ? anchor.getBoundingClientRect().top : 0;
-      change();
-      if (anchor && anchor.isConnected) window.scrollBy(0, anchor.getBoundingClientRect().top - before);
-    }
-
     function showWaiting() {
       if (!waiting.length) return;
       const list = listOf(live);
-      keepingPlace(function () {
+      keepingPlace(live.querySelectorAll("[data-update]"), function () {
         const firstUnpinned = list.querySelector("[data-update]:not(.live-update--pinned)");
         waiting.forEach(function (item) {
           item.classList.add("live-update--new");
@@ -207,7 +224,7 @@
       const fresh = [...incoming.children];
       const ids = new Set(fresh.map(function (item) { return item.dataset.update; }));
       const oldest = Math.min.apply(null, fresh.map(function (item) { return Number(item.dataset.update); }));
-      keepingPlace(function () {
+      keepingPlace(live.querySelectorAll("[data-update]"), function () {
         list.querySelectorAll("[data-update]").forEach(function (item) {
           if (!ids.has(item.dataset.update) && Number(item.dataset.update) > oldest) item.remove(); // withdrawn
         });
@@ -251,18 +268,6 @@
       stamp.replaceChildren("Updated ", document.importNode(time, true));
     }
 
-    async function poll() {
-      let goOn = true;
-      if (!document.hidden) {
-        try {
-          // "no-cache": the browser revalidates with its ETag, so a poll with nothing new is a 304.
-          const response = await fetch(live.dataset.updatesUrl, { cache: "no-cache", credentials: "omit" });
-          if (response.ok) goOn = consider(await response.text());
-        } catch (error) { /* offline for a moment: try again at the next poll */ }
-      }
-      if (goOn) window.setTimeout(poll, every * (0.9 + Math.random() * 0.2));
-    }
-
     button.addEventListener("click", function () {
       const first = waiting[0];
       showWaiting();
@@ -271,7 +276,7 @@
         first.focus();
       }
     });
-    window.setTimeout(poll, every);
+    polling(live.dataset.updatesUrl, every, consider);
   }
 
   const livePage = document.querySelector("[data-live-page]");
@@ -323,11 +328,17 @@
 
     function showWaiting() {
       const list = listOf();
-      const anchor = [...section.querySelectorAll(".comment")].find(function (item) {
-        return item.getBoundingClientRect().bottom > 0;
-      });
-      const before = anchor ? anchor.getBoundingClientRect().top : 0;
-      waiting.forEach(function (item) {
+      keepingPlace(section.querySelectorAll(".comment"), function () { waiting.forEach(putIn); });
+      waiting.forEach(function (item) { showRecommends(item.node); });
+      const first = waiting[0] && waiting[0].node.querySelector(".comment");
+      waiting = [];
+      button.hidden = true;
+      if (first) {
+        first.setAttribute("tabindex", "-1");
+        first.focus({ preventScroll: true });
+      }
+
+      function putIn(item) {
         item.node.classList.add("comment-thread--new");
         if (item.thread) {
           const thread = document.getElementById(item.thread).parentElement;
@@ -341,30 +352,11 @@
         } else {
           list.prepend(item.node);
         }
-      });
-      if (anchor && anchor.isConnected) window.scrollBy(0, anchor.getBoundingClientRect().top - before);
-      waiting.forEach(function (item) { showRecommends(item.node); });
-      const first = waiting[0] && waiting[0].node.querySelector(".comment");
-      waiting = [];
-      button.hidden = true;
-      if (first) {
-        first.setAttribute("tabindex", "-1");
-        first.focus({ preventScroll: true });
       }
-    }
-
-    async function poll() {
-      if (!document.hidden) {
-        try {
-          const response = await fetch(section.dataset.commentStream, { cache: "no-cache", credentials: "omit" });
-          if (response.ok) offer(await response.text());
-        } catch (error) { /* offline for a moment: try again at the next poll */ }
-      }
-      window.setTimeout(poll, every * (0.9 + Math.random() * 0.2));
     }
 
     button.addEventListener("click", showWaiting);
-    window.setTimeout(poll, every);
+    polling(section.dataset.commentStream, every, offer);
   }
 
   const commentStream = document.querySelector("[data-comment-stream]");
