@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +10,7 @@ from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from newsportal.db.prepared import PreparedQuery
 from newsportal.site import page_path
 from newsportal.sitesettings import site_settings
 
@@ -293,9 +294,9 @@ class ArticleQuerySet(models.QuerySet):
     These four methods and `Article.publication_state()` are the one definition of it, in SQL and in Python.
     """
 
-    def live(self):
-        """Return the articles a reader may see: published, and their publication time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+    def live(self, now=None):
+        """Return the articles a reader may see: published, and their publication time (`now` by default) has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
     def scheduled(self):
         """Return the articles published for a time still to come."""
@@ -329,11 +330,11 @@ class ArticleQuerySet(models.QuerySet):
         """Return the live articles of the last NEWS_WINDOW, newest first: what Google News takes."""
         return self.live().filter(published_at__gte=timezone.now() - NEWS_WINDOW)
 
-    def breaking(self):
+    def breaking(self, now=None):
         """Return the live stories marked breaking whose banner has not expired, newest first."""
-        now = timezone.now()
+        now = now or timezone.now()
         return (
-            self.live()
+            self.live(now)
             .filter(is_breaking=True)
             .filter(Q(breaking_until__isnull=True) | Q(breaking_until__gt=now))
             .order_by("-published_at", "-pk")
@@ -357,14 +358,8 @@ class ArticleQuerySet(models.QuerySet):
     def with_credits(self):
         """Load the byline authors (in byline order) and the correction notes (oldest first): two prefetches."""
         return self.prefetch_related(
-            Prefetch(
-                "bylines",
-                queryset=Byline.objects.select_related("author").only(
-                    "article_id", "position", "author__name", "author__slug"
-                ),
-                to_attr="credits",
-            ),
-            Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "pk"), to_attr="loaded_notes"),
+            Prefetch("bylines", queryset=credits_shown(), to_attr="credits"),
+            Prefetch("corrections", queryset=notes_shown(), to_attr="loaded_notes"),
         )
 
 
@@ -820,3 +815,39 @@ class EditorSession(models.Model):
 
     def __str__(self):
         return f"{self.user_id} on {self.article_id or 'a new story'}"
+
+
+def credits_shown():
+    """The byline authors as a story shows them (`Article.credited_authors`), in byline order."""
+    return Byline.objects.select_related("author").only("article_id", "position", "author__name", "author__slug")
+
+
+def notes_shown():
+    """The corrections and updates as a story shows them (`Article.notes`), oldest first."""
+    return Correction.objects.order_by("created_at", "pk")
+
+
+_LIVE_STORY = PreparedQuery(
+    lambda slug, now: Article.objects.live(now).select_related("category", "lead_image", "social_image").filter(
+        slug=slug
+    ),
+    slug=str,
+    now=datetime,
+)
+_STORY_CREDITS = PreparedQuery(lambda article: credits_shown().filter(article_id=article), article=int)
+_STORY_NOTES = PreparedQuery(lambda article: notes_shown().filter(article_id=article), article=int)
+
+
+def live_story(slug):
+    """Return the live story at `slug` as its page shows it (category, pictures, byline authors, notes), or None.
+
+    What `Article.objects.live().select_related(…).with_credits().get(slug=…)` reads, in the same three queries,
+    compiled once per process (`newsportal.db.prepared`): every story page and every cold render starts here.
+    """
+    found = _LIVE_STORY.rows(slug=slug, now=timezone.now())
+    if not found:
+        return None
+    story = found[0]
+    story.credits = _STORY_CREDITS.rows(article=story.pk)
+    story.loaded_notes = _STORY_NOTES.rows(article=story.pk)
+    return story

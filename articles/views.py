@@ -19,7 +19,7 @@ from newsportal.sitesettings import site_settings
 
 from . import curation, embeds, live, publishing, richtext
 from .context_processors import SiteChrome
-from .models import Article, Author, Category, Correction, SitePage
+from .models import Article, Author, Category, Correction, SitePage, live_story
 from .pagination import DeferredJoinPaginator
 from .search import clean_query
 
@@ -63,8 +63,11 @@ class CategoryView(ReaderListView):
 class ArticleView(DetailView):
     template_name = "articles/article_detail.html"
 
-    def get_queryset(self):
-        return Article.objects.live().select_related("category", "lead_image", "social_image").with_credits()
+    def get_object(self, queryset=None):
+        story = live_story(self.kwargs["slug"])
+        if story is None:
+            raise Http404("No such story")
+        return story
 
     def get(self, request, *args, **kwargs):
         """Serve the article, or send the reader to its canonical URL when the category segment is wrong."""
