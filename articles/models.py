@@ -828,8 +828,8 @@ def notes_shown():
 
 
 _LIVE_STORY = PreparedQuery(
-    lambda slug, now: Article.objects.live(now).select_related("category", "lead_image", "social_image").filter(
-        slug=slug
+    lambda slug, now: (
+        Article.objects.live(now).select_related("category", "lead_image", "social_image").filter(slug=slug)
     ),
     slug=str,
     now=datetime,

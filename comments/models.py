@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
+from newsportal.db.prepared import PreparedQuery
 from newsportal.params import COMMENT_ORDERS
 from newsportal.site import id_path
 from newsportal.sitesettings import site_settings
@@ -105,46 +106,27 @@ class CommentQuerySet(models.QuerySet):
     def replies_of(self, article):
         return self.replies().filter(article=article)
 
-    def section_page(self, article, page, size, order="picks", show=""):
-        """Return one page of an article's comment section in two queries, whatever the number of comments.
-
-        `order` is a key of SECTION_ORDERS, `show` one of SECTION_FILTERS (the template tag turns what a reader
-        typed into them). The first reads the page's threads together with the counts (subqueries the database runs
-        once each); the second, only when the page has threads, their replies. A page past the last one comes back
-        empty, with its number above `pages` (the comment section answers it with a 404).
-        """
+    def section_threads(self, article, show):
+        """An article's threads that the section shows under `show` (all of them by default)."""
         every_thread = self.threads_of(article)
-        shown = every_thread.filter(SECTION_FILTERS[show]()) if show else every_thread
-        threads_with_counts = (
+        return every_thread.filter(SECTION_FILTERS[show]()) if show else every_thread
+
+    def threads_with_counts(self, article, order, show):
+        """The threads a section shows, in `order`, each with the section's counts (`thread_count`, `reply_count`,
+        `shown_count`: the threads `show` lets through)."""
+        shown = self.section_threads(article, show)
+        return (
             shown.order_by(*SECTION_ORDERS[order])
-            .annotate(thread_count=_counted(every_thread), reply_count=_counted(self.replies_of(article)))
+            .annotate(thread_count=_counted(self.threads_of(article)), reply_count=_counted(self.replies_of(article)))
             .annotate(shown_count=_counted(shown) if show else F("thread_count"))
             .select_related("byline")
             .only(*SECTION_FIELDS)
         )
-        if order == "best":  # ranked in Python (comments.recommends.best_score), fetched by id
-            from .recommends import best_order
 
-            ranked = best_order(shown)[(page - 1) * size : page * size]
-            by_id = {thread.pk: thread for thread in threads_with_counts.filter(pk__in=ranked)}
-            threads = [by_id[pk] for pk in ranked if pk in by_id]
-        else:
-            threads = list(threads_with_counts[(page - 1) * size : page * size])
-        replies = {}
-        if threads:
-            answers = self.replies().filter(parent__in=threads).select_related("byline").order_by("created_at", "pk")
-            for reply in answers.only(*SECTION_FIELDS, "parent_id"):
-                replies.setdefault(reply.parent_id, []).append(reply)
-        for thread in threads:
-            thread.reply_list = replies.get(thread.pk, [])
-            thread.answered = not thread.from_newsroom and any(reply.from_newsroom for reply in thread.reply_list)
-        shown_count = threads[0].shown_count if threads else (shown.count() if page > 1 or show else 0)
-        return SectionPage(
-            threads=threads,
-            total=threads[0].thread_count + threads[0].reply_count if threads else article.comment_count,
-            number=page,
-            pages=max(1, -(-shown_count // size)),
-        )
+    def replies_to(self, threads):
+        """The published replies to `threads` (comments, or a query of their ids), oldest first."""
+        answers = self.replies().filter(parent__in=threads).select_related("byline").order_by("created_at", "pk")
+        return answers.only(*SECTION_FIELDS, "parent_id")
 
     def page_of(self, comment, size, order):
         """Return the page of its article's comment section that shows a published comment in `order` (a reply is
@@ -495,3 +477,64 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.to}"
+
+
+def section_page(article, page, size, order="picks", show=""):
+    """Return one page of an article's comment section in two queries, whatever the number of comments.
+
+    `order` is a key of SECTION_ORDERS, `show` one of SECTION_FILTERS (the template tag turns what a reader
+    typed into them). The first reads the page's threads together with the counts (subqueries the database runs
+    once each); the second, only when the page has threads, their replies. Both are compiled once per process
+    for each kind of page (`newsportal.db.prepared`): every cold story page reads them. A page past the last
+    one comes back empty, with its number above `pages` (the comment section answers it with a 404).
+    """
+    if order == "best":  # ranked in Python (comments.recommends.best_score), fetched by id
+        from .recommends import best_order
+
+        ranked = best_order(Comment.objects.section_threads(article, show))[_page_slice(page, size)]
+        with_counts = Comment.objects.threads_with_counts(article, order, show).filter(pk__in=ranked)
+        by_id = {thread.pk: thread for thread in with_counts}
+        threads = [by_id[pk] for pk in ranked if pk in by_id]
+        answers = Comment.objects.replies_to(threads) if threads else []
+    else:
+        shape = (order, show, page, size)
+        threads = _SECTION_THREADS.rows(shape, article=article.pk)
+        answers = _SECTION_REPLIES.rows(shape, article=article.pk) if threads else []
+    replies = {}
+    for reply in answers:
+        replies.setdefault(reply.parent_id, []).append(reply)
+    for thread in threads:
+        thread.reply_list = replies.get(thread.pk, [])
+        thread.answered = not thread.from_newsroom and any(reply.from_newsroom for reply in thread.reply_list)
+    if threads:
+        shown_count = threads[0].shown_count
+    else:
+        shown_count = Comment.objects.section_threads(article, show).count() if page > 1 or show else 0
+    return SectionPage(
+        threads=threads,
+        total=threads[0].thread_count + threads[0].reply_count if threads else article.comment_count,
+        number=page,
+        pages=max(1, -(-shown_count // size)),
+    )
+
+
+def _page_slice(page, size):
+    return slice((page - 1) * size, page * size)
+
+
+# A page of the comment section (`CommentQuerySet.section_page`) in the orders the database gives: its threads with
+# the counts, and the replies to the same threads (their ids as a sub-select, so the statement keeps one shape).
+_SECTION_THREADS = PreparedQuery(
+    lambda order, show, page, size, article: Comment.objects.threads_with_counts(article, order, show)[
+        _page_slice(page, size)
+    ],
+    article=int,
+)
+_SECTION_REPLIES = PreparedQuery(
+    lambda order, show, page, size, article: Comment.objects.replies_to(
+        Comment.objects.section_threads(article, show)
+        .order_by(*SECTION_ORDERS[order])
+        .values("pk")[_page_slice(page, size)]
+    ),
+    article=int,
+)

@@ -25,7 +25,7 @@ from newsportal.sitesettings import site_settings
 
 from . import identity, moderation, recommends, services
 from .forms import CommentForm, NewsroomCommentForm, ReportForm, form_age_seconds
-from .models import Comment, OutgoingEmail, first_section_order, section_order
+from .models import Comment, OutgoingEmail, first_section_order, section_order, section_page
 
 CONFIRMATION_SALT = "comments.posted"
 CONFIRMATION_MAX_AGE = 7 * 24 * 3600
@@ -209,7 +209,7 @@ def newest_comments(request, category, slug):
     article = get_object_or_404(Article.objects.live().select_related("category"), slug=slug, category__slug=category)
     if not moderation.comments_stream(article):
         raise Http404("This story does not offer new comments")
-    page = Comment.objects.section_page(article, 1, STREAM_SIZE, "newest")
+    page = section_page(article, 1, STREAM_SIZE, "newest")
     form_url = reverse("comments:form", kwargs={"category": article.category.slug, "slug": article.slug})
     context = {"article": article, "threads": page.threads, "is_open": True, "form_url": form_url}
     return render(request, "comments/newest_fragment.html", context)

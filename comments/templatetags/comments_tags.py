@@ -1,9 +1,12 @@
 from django import template
 from django.http import Http404
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
+from articles.templatetags.articles_tags import pubtime
 from comments import moderation
-from comments.models import SECTION_FILTERS, Comment, first_section_order, section_order
+from comments.models import SECTION_FILTERS, Comment, first_section_order, section_order, section_page
 from comments.text import render_comment_body
 from newsportal.params import COMMENT_ORDERS, MAX_PAGE, positive_int
 from newsportal.site import id_path
@@ -12,6 +15,8 @@ from newsportal.sitesettings import site_settings
 register = template.Library()
 
 SORT_LABELS = list(COMMENT_ORDERS.items())
+PICK_LABEL = format_html('<span class="comment__pick">{}</span> ', "Editor’s pick")
+ANSWERED_LABEL = format_html(' <span class="comment__answered">{}</span>', "Answered")
 FILTER_LABELS = [("", "All comments"), ("answered", "Answered"), ("newsroom", "Staff replies")]
 
 
@@ -59,7 +64,7 @@ def _section_page(context, article):
     read = article.__dict__.setdefault("_section_pages", {})
     if (number, order, show) not in read:
         size = site_settings().comments_per_page
-        read[number, order, show] = Comment.objects.section_page(article, number, size, order, show)
+        read[number, order, show] = section_page(article, number, size, order, show)
     return read[number, order, show], order, show
 
 
@@ -69,6 +74,67 @@ def comment_count_link(context, article):
     below the story): "12 comments", or an invitation while there are none and comments are open."""
     page, _order, _show = _section_page(context, article)
     return {"total": page.total, "is_open": moderation.comments_are_open(article)}
+
+
+@register.simple_tag(takes_context=True)
+def comment_card(context, comment, is_reply=False):
+    """One comment as the comment section and the newest-comments stream show it: author, badges, time, text,
+    and its actions (recommend, reply while comments are open and it is a thread's first, link, report).
+
+    Written here rather than as an included template: a page shows up to a hundred of them, and including a
+    template per comment cost more CPU than reading the comments did (issue 27). Every value is escaped by
+    `format_html`, except the body, which `comments.text` stored as safe HTML.
+    """
+    author = comment.author_name
+    byline = comment.byline
+    name = format_html('<a href="{}">{}</a>', byline.get_absolute_url(), byline.name) if byline else author
+    badge = ("Journalist" if byline else "Staff") if comment.from_newsroom else ""
+    count = comment.recommend_count
+    reply = ""
+    if context.get("is_open") and not is_reply:
+        reply = format_html(
+            '<a href="{}?reply_to={}" data-comment-form>Reply<span class="visually-hidden"> to {}</span></a>',
+            context["form_url"],
+            comment.pk,
+            author,
+        )
+    return format_html(
+        '<article class="comment{}" id="comment-{}">\n'
+        '  <header class="comment__header">\n'
+        "    {}{}{}{}\n"
+        '    <span class="meta">{}{}</span>\n'
+        "  </header>\n"
+        '  <div class="comment__body">{}</div>\n'
+        '  <form class="comment__actions" method="get" action="{}" data-recommend="{}" data-recommend-count="{}">\n'
+        '    <button type="submit" class="comment__recommend"><span data-recommend-label>Recommend</span>'
+        '<span class="visually-hidden"> the comment by {}</span>'
+        '<span class="comment__recommends" data-recommends>{}</span></button>\n'
+        "    {}\n"
+        '    <a href="{}" rel="nofollow">Link<span class="visually-hidden"> to the comment by {}</span></a>\n'
+        '    <a href="{}" rel="nofollow">Report<span class="visually-hidden"> comment by {}</span></a>\n'
+        "  </form>\n"
+        "</article>",
+        " comment--pick" if comment.is_pick else "",
+        comment.pk,
+        PICK_LABEL if comment.is_pick else "",
+        format_html('<span class="comment__author">{}</span>', name),
+        format_html(' <span class="comment__badge">{}</span>', badge) if badge else "",
+        ANSWERED_LABEL if getattr(comment, "answered", False) else "",
+        pubtime(comment.created_at),
+        " · edited by a moderator" if comment.edited_at else "",
+        # Stored by comments.text.render_comment_body, which escapes the reader's text.
+        mark_safe(comment.body_html),  # noqa: S308  # nosec B308, B703
+        recommend_path(comment),
+        comment.pk,
+        count,
+        author,
+        f" · {count}" if count else "",
+        reply,
+        link_path(comment),
+        author,
+        report_path(comment),
+        author,
+    )
 
 
 @register.filter

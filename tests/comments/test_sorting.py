@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.factories import CommentFactory
+from tests.factories import ArticleFactory, CommentFactory
 from tests.html import select, text_of
 
 pytestmark = pytest.mark.django_db
@@ -50,12 +50,18 @@ def test_orders_are_cached_apart(settings, discussion):
     assert shown(reader, discussion, sort="newest")[0] == "Newest words"
 
 
-def test_a_filtered_section_keeps_its_filter(article):
-    """`section_page` reads from the queryset it is called on: a filter before it is not dropped."""
-    from comments.models import Comment
+def test_each_story_shows_its_own_comments_from_the_once_compiled_section(article):
+    """The section's queries are compiled once per process (`newsportal.db.prepared`): the next story's page is
+    read with that story's values, not the first one's."""
+    from comments.models import Comment, section_page
 
-    CommentFactory(article=article, status=Comment.Status.APPROVED, is_pick=True, body="Picked")
-    CommentFactory(article=article, status=Comment.Status.APPROVED, body="Not picked")
-    page = Comment.objects.filter(is_pick=True).section_page(article, page=1, size=10)
-    assert [thread.body for thread in page.threads] == ["Picked"] and page.total == 1
-    assert Comment.objects.section_page(article, page=1, size=10).total == 2
+    other = ArticleFactory(category=article.category)
+    CommentFactory(article=article, status=Comment.Status.APPROVED, is_pick=True, body="On the first story")
+    reply_to = CommentFactory(article=other, status=Comment.Status.APPROVED, body="On the second story")
+    CommentFactory(article=other, parent=reply_to, status=Comment.Status.APPROVED, body="A reply there")
+    CommentFactory(article=article, status=Comment.Status.PENDING, body="Waiting")
+    first, second = section_page(article, page=1, size=10), section_page(other, page=1, size=10)
+    assert [thread.body for thread in first.threads] == ["On the first story"] and first.total == 1
+    assert [thread.body for thread in second.threads] == ["On the second story"] and second.total == 2
+    assert [reply.body for reply in second.threads[0].reply_list] == ["A reply there"]
+    assert first.threads[0].reply_list == []
