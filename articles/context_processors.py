@@ -1,10 +1,14 @@
 from dataclasses import dataclass
 
+from datetime import datetime
+
 from django.db.models import Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
 
 from newsportal import pagecache
+from newsportal.db.prepared import PreparedQuery
 
 from .models import Article, Category, SitePage
 
@@ -33,16 +37,9 @@ class SiteChrome:
 
     @staticmethod
     def _read():
-        banner = Article.objects.breaking()
-        categories = Category.objects.only("name", "slug").annotate(
-            breaking_title=Subquery(banner.values("title")[:1]),
-            breaking_slug=Subquery(banner.values("slug")[:1]),
-            breaking_category=Subquery(banner.values("category__slug")[:1]),
-        )
-        footer = SitePage.objects.exclude(footer_position=None).only("title", "slug")
         return {
-            "categories": list(categories),
-            "footer": [Link(page.title, page.get_absolute_url()) for page in footer],
+            "categories": _CATEGORIES_AND_BANNER.rows(now=timezone.now()),
+            "footer": [Link(page.title, page.get_absolute_url()) for page in _FOOTER_PAGES.rows()],
         }
 
     @property
@@ -61,6 +58,20 @@ class SiteChrome:
             return None
         url = reverse("articles:article", kwargs={"category": first.breaking_category, "slug": first.breaking_slug})
         return Link(title=first.breaking_title, url=url)
+
+
+def _categories_and_banner(now):
+    banner = Article.objects.breaking(now)
+    return Category.objects.only("name", "slug").annotate(
+        breaking_title=Subquery(banner.values("title")[:1]),
+        breaking_slug=Subquery(banner.values("slug")[:1]),
+        breaking_category=Subquery(banner.values("category__slug")[:1]),
+    )
+
+
+# Read by every page the page cache has not kept: compiled once per process (`newsportal.db.prepared`).
+_CATEGORIES_AND_BANNER = PreparedQuery(_categories_and_banner, now=datetime)
+_FOOTER_PAGES = PreparedQuery(lambda: SitePage.objects.exclude(footer_position=None).only("title", "slug"))
 
 
 def site(request):

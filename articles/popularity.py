@@ -154,6 +154,10 @@ def flush_finished(now=None) -> int:
     return flush(*range(first, last + 1))
 
 
+# What Most read shows besides the ranking: the stories' headlines and comment counts, which lists show.
+MOST_READ_DEPENDS_ON = (pagecache.SITE, pagecache.LISTS)
+
+
 def most_read(limit: int = MOST_READ_SIZE):
     """Return the live stories read most in the last 24 hours, most read first: the kept order and one query by id,
     once per ranking and change to what lists show (`pagecache.fragment`)."""
@@ -163,7 +167,7 @@ def most_read(limit: int = MOST_READ_SIZE):
     return pagecache.fragment(
         "most-read",
         lambda: _stories_in_order(order, limit),
-        depends_on=[pagecache.SITE, pagecache.LISTS],
+        depends_on=MOST_READ_DEPENDS_ON,
         vary=[limit, *order],
     )
 

@@ -1,3 +1,4 @@
+from datetime import datetime
 from html import unescape as html_unescape
 from urllib.parse import quote, urlsplit
 
@@ -14,6 +15,7 @@ from articles.images import SMALL_RENDITION_WIDTH
 from articles.models import Article, Image
 from comments import moderation
 from newsportal import pagecache
+from newsportal.db.prepared import PreparedQuery
 from newsportal.site import site_url
 from newsportal.sitesettings import site_settings
 from newsportal.templatetags.site import open_graph_locale
@@ -21,18 +23,36 @@ from newsportal.templatetags.site import open_graph_locale
 register = template.Library()
 
 
-@register.inclusion_tag("includes/read_next.html")
+@register.simple_tag
 def read_next(article, size=None):
     """Render the newest other published articles, newest first: one query for the newest, shared by every story
-    rendered until they change (`pagecache.fragment`, under the site-wide generation their changes move)."""
+    rendered until they change (`pagecache.fragment`, under the site-wide generation their changes move), and
+    rendered once for each list of them a story shows (`rendered_list`)."""
     size = size or site_settings().read_next_size
     newest = pagecache.fragment(
         "read-next",
-        lambda: list(Article.objects.live().teasers()[: size + 1]),
+        lambda: _NEWEST_TEASERS.rows(size + 1, now=timezone.now()),
         depends_on=[pagecache.SITE],
         vary=[size],
     )
-    return {"items": [item for item in newest if item.pk != article.pk][:size]}
+    items = [item for item in newest if item.pk != article.pk][:size]
+    return rendered_list("includes/read_next.html", items, depends_on=[pagecache.SITE])
+
+
+def rendered_list(template_name, items, *, depends_on, **context):
+    """Render a list of stories beside a page, kept rendered (`pagecache.fragment`) under the generations the
+    list itself is kept under: its HTML changes with nothing else than the stories in it, which those generations
+    cover (headline, picture, time, comment count), and `context`, which is part of the key."""
+    return pagecache.fragment(
+        f"list:{template_name}",
+        lambda: render_to_string(template_name, {"items": items, **context}),
+        depends_on=depends_on,
+        vary=[*sorted(context.items()), *(item.pk for item in items)],
+    )
+
+
+# The newest stories as teasers (Read next), compiled once per process and length (`newsportal.db.prepared`).
+_NEWEST_TEASERS = PreparedQuery(lambda length, now: Article.objects.live(now).teasers()[:length], now=datetime)
 
 
 @register.tag
@@ -333,10 +353,12 @@ def website_json_ld(context):
     return metadata.json_ld(metadata.website(context["request"]))
 
 
-@register.inclusion_tag("includes/ranked_stories.html")
+@register.simple_tag
 def most_read():
-    """Render the stories read most in the last 24 hours (articles.popularity)."""
-    return {"name": "most-read", "heading": _("Most read"), "items": popularity.most_read()}
+    """Render the stories read most in the last 24 hours (articles.popularity), kept rendered as they are kept."""
+    items = popularity.most_read()
+    context = {"name": "most-read", "heading": _("Most read")}
+    return rendered_list("includes/ranked_stories.html", items, depends_on=popularity.MOST_READ_DEPENDS_ON, **context)
 
 
 @register.inclusion_tag("includes/ranked_stories.html")

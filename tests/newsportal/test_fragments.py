@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import popularity, services
-from articles.models import Category, ReadCount
+from articles.models import Article, Category, ReadCount
 from comments.services import comments_moderate
 from tests.factories import ArticleFactory, CategoryFactory, CommentFactory
 from tests.html import select, text_of
@@ -117,6 +117,16 @@ def test_read_next_is_shared_by_the_stories_rendered_and_follows_a_new_story(cli
     story = ArticleFactory(category=stories[0].category, title="Published by the desk", draft=True)
     services.article_publish(article=story)
     assert read_next(client, stories[2].get_absolute_url())[0] == "Published by the desk"
+
+
+def test_read_next_kept_rendered_still_leaves_out_the_story_it_is_under(client, stories):
+    """Read next is kept rendered for each list of stories it shows: the newest story's page, rendered after an
+    older story's, does not offer the reader the story they are reading."""
+    on_an_older_story = read_next(client, stories[0].get_absolute_url())
+    newest = Article.objects.live().order_by("-published_at").first()
+    on_the_newest = read_next(client, newest.get_absolute_url())
+    assert on_an_older_story[0] == newest.title and newest.title not in on_the_newest
+    assert on_the_newest == on_an_older_story[1:] + on_the_newest[-1:] and len(on_the_newest) == 5
 
 
 # --- A story page's two halves: the story under its article's generation, the comments under its discussion's --------
