@@ -1,5 +1,4 @@
 from dataclasses import dataclass
-
 from datetime import datetime
 
 from django.db.models import Subquery
