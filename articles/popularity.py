@@ -25,6 +25,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from newsportal import outages, pagecache
+from newsportal.db.prepared import PreparedQuery
 
 from .models import Article, ReadCount
 
@@ -173,9 +174,16 @@ def most_read(limit: int = MOST_READ_SIZE):
 
 
 def _stories_in_order(order, limit):
-    stories = Article.objects.live().filter(pk__in=order).only(*LISTED).select_related("category")
-    by_id = {story.pk: story for story in stories}
+    by_id = {story.pk: story for story in _LIVE_STORIES_LISTED.rows(ids=order, now=timezone.now())}
     return [by_id[pk] for pk in order if pk in by_id][:limit]
+
+
+# The ranked stories still live, compiled once per process and number of them (`newsportal.db.prepared`).
+_LIVE_STORIES_LISTED = PreparedQuery(
+    lambda ids, now: Article.objects.live(now).filter(pk__in=ids).only(*LISTED).select_related("category"),
+    ids=[int],
+    now=datetime,
+)
 
 
 def counts_as_read(view):

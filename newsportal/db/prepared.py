@@ -8,8 +8,9 @@ still come back through Django's own iterables (model instances, `select_related
 what a caller gets is what the queryset would have given.
 
 A marker stands for one value and must reach the SQL as one parameter, as `field=marker` and `field__lte=marker`
-do (not `__contains`, which would wrap it). Whatever else varies the SQL (a slice, an order) is part of the
-query's `shape`: one compiled statement per shape.
+do (not `__contains`, which would wrap it); a list of values (`[int]`, for `pk__in=markers`) is a list of markers,
+and each length is compiled apart. Whatever else varies the SQL (a slice, an order) is part of the query's
+`shape`: one compiled statement per shape.
 """
 
 import copy
@@ -30,10 +31,12 @@ _MARKER_BASE = {
 
 @dataclass(frozen=True)
 class _Slot:
-    """Where a value goes among the compiled parameters, and whether the database layer adapted it there."""
+    """Where a value goes among the compiled parameters (`item`: which of a list's), and whether the database layer
+    adapted it there."""
 
     position: int
     name: str
+    item: int | None
     adapted: bool
 
 
@@ -44,7 +47,7 @@ class _Compiled:
     def bind(self, values, connection):
         params = list(self.params)
         for slot in self.slots:
-            value = values[slot.name]
+            value = values[slot.name] if slot.item is None else values[slot.name][slot.item]
             params[slot.position] = _adapt(connection, value) if slot.adapted else value
         compiler = copy.copy(self.compiler)  # its select list and converters, as the first compile left them
         compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
@@ -56,13 +59,13 @@ class _Compiled:
 class PreparedQuery:
     """`build(**markers)` returns the queryset; `rows(**values)` its results for these values, as a list.
 
-    `kinds` names each value and its type (`str`, `int` or `datetime`), e.g.
+    `kinds` names each value and its type (`str`, `int` or `datetime`, or a list of one, `[int]`), e.g.
     `PreparedQuery(lambda slug, now: Article.objects.live(now).filter(slug=slug), slug=str, now=datetime)`.
     Compiled per database alias and thread (connections are per thread); prefetches run as usual.
     """
 
     def __init__(self, build, **kinds):
-        unknown = [kind for kind in kinds.values() if kind not in _MARKER_BASE]
+        unknown = [kind for kind in kinds.values() if _item_kind(kind) not in _MARKER_BASE]
         if unknown:
             raise TypeError(f"PreparedQuery: no marker for {unknown}")
         self._build, self._kinds = build, kinds
@@ -73,28 +76,45 @@ class PreparedQuery:
         if values.keys() != self._kinds.keys():
             raise TypeError(f"PreparedQuery needs the values {sorted(self._kinds)}, got {sorted(values)}")
         compiled = self._local.__dict__.setdefault(using, {})
-        key = shape if isinstance(shape, tuple) else (shape,)
-        if key not in compiled:
-            compiled[key] = self._compile(key, using)
-        return list(compiled[key].bind(values, connections[using]))
+        shape = shape if isinstance(shape, tuple) else (shape,)
+        lengths = tuple(len(values[name]) for name, kind in self._kinds.items() if isinstance(kind, list))
+        if (shape, lengths) not in compiled:
+            compiled[shape, lengths] = self._compile(shape, values, using)
+        return list(compiled[shape, lengths].bind(values, connections[using]))
 
-    def _compile(self, shape, using):
-        markers = {name: _MARKER_BASE[kind](index) for index, (name, kind) in enumerate(self._kinds.items())}
+    def _compile(self, shape, values, using):
+        markers = {}
+        for index, (name, kind) in enumerate(self._kinds.items()):
+            marker = _MARKER_BASE[_item_kind(kind)]
+            if isinstance(kind, list):
+                markers[name] = [marker(1000 * index + item) for item in range(len(values[name]))]
+            else:
+                markers[name] = marker(1000 * index)
         queryset = self._build(*shape, **markers).using(using)
         if not isinstance(queryset, QuerySet):
             raise TypeError("PreparedQuery: build() must return a queryset")
         connection = connections[using]
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
-        slots = []
-        for position, param in enumerate(params):
-            for name, marker in markers.items():
-                if param == marker or (isinstance(marker, datetime.datetime) and param == _adapt(connection, marker)):
-                    slots.append(_Slot(position, name, adapted=param != marker))
-        missing = set(markers) - {slot.name for slot in slots}
+        each = [
+            (name, item, marker)
+            for name, value in markers.items()
+            for item, marker in (enumerate(value) if isinstance(value, list) else [(None, value)])
+        ]
+        slots = [
+            _Slot(position, name, item, adapted=param != marker)
+            for position, param in enumerate(params)
+            for name, item, marker in each
+            if param == marker or (isinstance(marker, datetime.datetime) and param == _adapt(connection, marker))
+        ]
+        missing = {(name, item) for name, item, _marker in each} - {(slot.name, slot.item) for slot in slots}
         if missing:
             raise ValueError(f"PreparedQuery: {sorted(missing)} did not reach the SQL as parameters of their own")
         return _Compiled(queryset, compiler, sql, slots, params)
+
+
+def _item_kind(kind):
+    return kind[0] if isinstance(kind, list) and len(kind) == 1 else kind
 
 
 def _adapt(connection, value):

@@ -42,6 +42,14 @@ def test_each_run_reads_with_its_own_values_and_compiles_once():
     assert LIVE_IN_CATEGORY.rows(1, category=older.category.slug, now=later) == [scheduled]  # another shape
 
 
+def test_a_list_of_values_is_compiled_once_for_each_length():
+    stories = ArticleFactory.create_batch(3)
+    by_ids = PreparedQuery(lambda ids: Article.objects.filter(pk__in=ids).order_by("pk"), ids=[int])
+    assert by_ids.rows(ids=[stories[2].pk, stories[0].pk]) == [stories[0], stories[2]]
+    assert by_ids.rows(ids=[stories[1].pk, 0]) == [stories[1]]
+    assert by_ids.rows(ids=[story.pk for story in stories]) == stories
+
+
 def test_a_value_that_does_not_reach_the_sql_as_a_parameter_is_refused():
     wrapped = PreparedQuery(lambda text: Article.objects.filter(title__contains=text), text=str)
     with pytest.raises(ValueError, match="did not reach the SQL"):
