@@ -107,13 +107,6 @@ DB_QUERY_TIMEOUT = env.float("DB_QUERY_TIMEOUT", default=2.5)  # seconds; 0 swit
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "newsportal.db.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT", default=2)
-    # Statements the server keeps parsed and planned: a query run a few times on a connection (every page runs the
-    # same dozen) is prepared, and PostgreSQL then skips parsing and, where the plan does not depend on the values,
-    # planning: 40 % less database CPU for a cold story (docs/performance.md, issue 27). Needs server-side binding;
-    # a pooler in transaction mode needs prepared-statement support (PgBouncer ≥ 1.21), else DB_PREPARE_THRESHOLD=0.
-    DATABASES["default"]["OPTIONS"].update(
-        server_side_binding=True, prepare_threshold=env.int("DB_PREPARE_THRESHOLD", default=5) or None
-    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while a comment is written; IMMEDIATE makes concurrent writers queue
     # instead of failing with "database is locked".

@@ -70,15 +70,3 @@ def test_the_story_page_read_gives_what_the_orm_gives():
     assert [note.text for note in read.notes] == ["An earlier version misspelt a name."]
     assert live_story(other.slug).notes == [] and live_story(other.slug).credited_authors == []
     assert live_story("no-such-story") is None
-
-
-def test_postgresql_keeps_the_queries_a_story_page_repeats_as_prepared_statements(postgresql, client):
-    """A connection prepares a query it has run DB_PREPARE_THRESHOLD times (settings): the server stops parsing and
-    planning the story page's reads again on every cold render."""
-    story = ArticleFactory()
-    for _ in range(6):
-        assert client.get(story.get_absolute_url()).status_code == 200
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [statement for (statement,) in cursor.fetchall()]
-    assert any('FROM "articles_article"' in statement and '"slug" =' in statement for statement in prepared)
