@@ -113,15 +113,14 @@ class CommentQuerySet(models.QuerySet):
 
     def threads_with_counts(self, article, order, show):
         """The threads a section shows, in `order`, each with the section's counts (`thread_count`, `reply_count`,
-        `shown_count`: the threads `show` lets through)."""
+        and under a `show` filter `shown_count`: the threads it lets through)."""
         shown = self.section_threads(article, show)
-        return (
-            shown.order_by(*SECTION_ORDERS[order])
-            .annotate(thread_count=_counted(self.threads_of(article)), reply_count=_counted(self.replies_of(article)))
-            .annotate(shown_count=_counted(shown) if show else F("thread_count"))
-            .select_related("byline")
-            .only(*SECTION_FIELDS)
+        counted = shown.annotate(
+            thread_count=_counted(self.threads_of(article)), reply_count=_counted(self.replies_of(article))
         )
+        # Unfiltered, the shown threads are all of them: `F("thread_count")` would repeat its sub-select.
+        counted = counted.annotate(shown_count=_counted(shown)) if show else counted
+        return counted.order_by(*SECTION_ORDERS[order]).select_related("byline").only(*SECTION_FIELDS)
 
     def replies_to(self, threads):
         """The published replies to `threads` (comments, or a query of their ids), oldest first."""
@@ -507,7 +506,7 @@ def section_page(article, page, size, order="picks", show=""):
         thread.reply_list = replies.get(thread.pk, [])
         thread.answered = not thread.from_newsroom and any(reply.from_newsroom for reply in thread.reply_list)
     if threads:
-        shown_count = threads[0].shown_count
+        shown_count = threads[0].shown_count if show else threads[0].thread_count
     else:
         shown_count = Comment.objects.section_threads(article, show).count() if page > 1 or show else 0
     return SectionPage(

@@ -109,7 +109,7 @@ def comment_card(context, comment, is_reply=False):
     ]
     pick = " comment--pick" if comment.is_pick else ""
     edited = " · edited by a moderator" if comment.edited_at else ""
-    shown_count = f" · {count}" if count else ""
+    count_label = f" · {count}" if count else ""
     header_html, actions_html = "\n    ".join(header), "\n    ".join(actions)
     html = f"""<article class="comment{pick}" id="comment-{pk}">
   <header class="comment__header">
@@ -121,7 +121,7 @@ def comment_card(context, comment, is_reply=False):
 data-recommend-count="{count}">
     <button type="submit" class="comment__recommend"><span data-recommend-label>Recommend</span>\
 <span class="visually-hidden"> the comment by {author}</span>\
-<span class="comment__recommends" data-recommends>{shown_count}</span></button>
+<span class="comment__recommends" data-recommends>{count_label}</span></button>
     {actions_html}
   </form>
 </article>"""

@@ -10,7 +10,8 @@ what a caller gets is what the queryset would have given.
 A marker stands for one value and must reach the SQL as one parameter, as `field=marker` and `field__lte=marker`
 do (not `__contains`, which would wrap it); a list of values (`[int]`, for `pk__in=markers`) is a list of markers,
 and each length is compiled apart. Whatever else varies the SQL (a slice, an order) is part of the query's
-`shape`: one compiled statement per shape.
+`shape`: one compiled statement per shape, the most recent `KEPT_SHAPES` of them kept (a crawler walking every
+page of a long comment section compiles each page once, and does not fill the memory).
 """
 
 import copy
@@ -21,12 +22,15 @@ from dataclasses import dataclass
 from django.db import connections
 from django.db.models import QuerySet
 
-# Stand-ins for each kind of value, unlike anything a query holds of its own (checked when compiled).
+# Stand-ins for each kind of value, unlike anything a query holds of its own.
 _MARKER_BASE = {
     str: lambda index: f"\x1fprepared-query-marker-{index}\x1f",
     int: lambda index: 2_000_000_000 + index,
     datetime.datetime: lambda index: datetime.datetime(1901, 2, 3, 4, 5, 6, index, tzinfo=datetime.UTC),
 }
+
+
+KEPT_SHAPES = 64
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,8 @@ class PreparedQuery:
         shape = shape if isinstance(shape, tuple) else (shape,)
         lengths = tuple(len(values[name]) for name, kind in self._kinds.items() if isinstance(kind, list))
         if (shape, lengths) not in compiled:
+            if len(compiled) >= KEPT_SHAPES:
+                del compiled[next(iter(compiled))]  # the one compiled first
             compiled[shape, lengths] = self._compile(shape, values, using)
         return list(compiled[shape, lengths].bind(values, connections[using]))
 

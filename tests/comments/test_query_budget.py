@@ -9,7 +9,7 @@ from tests.queries import at_most_page_queries, page_queries
 
 pytestmark = pytest.mark.django_db
 
-ARTICLE_PAGE_WITHOUT_COMMENTS = 7  # article with its authors and notes (prefetched), Read next, Most read, chrome (2)
+ARTICLE_PAGE_WITHOUT_COMMENTS = 7  # article with its authors and notes (3), Read next, Most read, chrome (2)
 
 
 @pytest.mark.parametrize("comments", [0, 1, 200])

@@ -50,6 +50,16 @@ def test_a_list_of_values_is_compiled_once_for_each_length():
     assert by_ids.rows(ids=[story.pk for story in stories]) == stories
 
 
+def test_only_the_latest_shapes_stay_compiled(monkeypatch):
+    """A crawler walking page after page of a long comment section must not fill a worker's memory."""
+    monkeypatch.setattr("newsportal.db.prepared.KEPT_SHAPES", 2)
+    stories = ArticleFactory.create_batch(3)
+    first = PreparedQuery(lambda size, ids: Article.objects.filter(pk__in=ids).order_by("pk")[:size], ids=[int])
+    ids = [story.pk for story in stories]
+    assert [first.rows(size, ids=ids) for size in (1, 2, 3)] == [stories[:1], stories[:2], stories]
+    assert len(first._local.default) == 2 and first.rows(1, ids=ids) == stories[:1]
+
+
 def test_a_value_that_does_not_reach_the_sql_as_a_parameter_is_refused():
     wrapped = PreparedQuery(lambda text: Article.objects.filter(title__contains=text), text=str)
     with pytest.raises(ValueError, match="did not reach the SQL"):
