@@ -17,6 +17,7 @@ within the page cache's lifetime.
 
 import logging
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
@@ -26,6 +27,7 @@ from django_tasks import task
 
 from newsportal import outages, pagecache
 from newsportal.db.prepared import PreparedQuery
+from newsportal.site import page_path
 
 from .models import Article, ReadCount
 
@@ -39,7 +41,7 @@ CANDIDATE_AGE = timedelta(days=30)
 COUNTER_SECONDS = 2 * 24 * 3600
 MOST_READ_SIZE = 5
 RANKING_KEY = "most-read:ranking"
-LISTED = ("title", "slug", "comment_count", "category__slug")  # what a ranked list shows of each story
+LISTED = ("pk", "title", "comment_count", "slug", "category__slug")  # what a ranked list shows of each story
 # Ranked a few more than shown: a story unpublished since the ranking drops out and the list stays full.
 RANKED = 3 * MOST_READ_SIZE
 
@@ -174,16 +176,38 @@ def most_read(limit: int = MOST_READ_SIZE):
 
 
 def _stories_in_order(order, limit):
-    by_id = {story.pk: story for story in _LIVE_STORIES_LISTED.rows(ids=order, now=timezone.now())}
+    by_id = {story.pk: story for story in ranked_stories(_LIVE_STORIES_LISTED.rows(ids=order, now=timezone.now()))}
     return [by_id[pk] for pk in order if pk in by_id][:limit]
 
 
 # The ranked stories still live, compiled once per process and number of them (`newsportal.db.prepared`).
 _LIVE_STORIES_LISTED = PreparedQuery(
-    lambda ids, now: Article.objects.live(now).filter(pk__in=ids).only(*LISTED).select_related("category"),
+    lambda ids, now: Article.objects.live(now).filter(pk__in=ids).values_list(*LISTED),
     ids=[int],
     now=datetime,
 )
+
+
+@dataclass(frozen=True)
+class RankedStory:
+    """A story as a ranked list shows it (Most read, Most discussed): plain values, cheaper to read, to keep in the
+    cache and to take back from it than a model instance: what `includes/ranked_stories.html` shows, and its id."""
+
+    pk: int
+    title: str
+    comment_count: int
+    url: str
+
+    def get_absolute_url(self):
+        return self.url
+
+
+def ranked_stories(rows):
+    """The `LISTED` rows of stories as `RankedStory`s, in their order."""
+    return [
+        RankedStory(pk, title, comment_count, page_path("articles:article", category=category, slug=slug))
+        for pk, title, comment_count, slug, category in rows
+    ]
 
 
 def counts_as_read(view):
@@ -229,4 +253,4 @@ def _most_discussed(category_slug, limit):
     stories = Article.objects.live().filter(published_at__gte=since, comment_count__gt=0)
     if category_slug:
         stories = stories.filter(category__slug=category_slug)
-    return list(stories.order_by("-comment_count", "-published_at").only(*LISTED).select_related("category")[:limit])
+    return ranked_stories(stories.order_by("-comment_count", "-published_at").values_list(*LISTED)[:limit])

@@ -521,8 +521,8 @@ def _page_slice(page, size):
     return slice((page - 1) * size, page * size)
 
 
-# A page of the comment section (`CommentQuerySet.section_page`) in the orders the database gives: its threads with
-# the counts, and the replies to the same threads (their ids as a sub-select, so the statement keeps one shape).
+# A page of the comment section (`section_page`) in the orders the database gives: its threads with the counts,
+# and the replies to the same threads (their ids as a sub-select, so the statement keeps one shape).
 _SECTION_THREADS = PreparedQuery(
     lambda order, show, page, size, article: Comment.objects.threads_with_counts(article, order, show)[
         _page_slice(page, size)
