@@ -39,7 +39,9 @@ def test_each_run_reads_with_its_own_values_and_compiles_once():
         found = LIVE_IN_CATEGORY.rows(5, category=older.category.slug, now=later)
     assert found == [scheduled, newer, older]
     assert found[0].category.name == older.category.name and len(queries) == 1  # select_related rode along
+    assert len(LIVE_IN_CATEGORY._local.default) == 1  # three runs, one compiled statement
     assert LIVE_IN_CATEGORY.rows(1, category=older.category.slug, now=later) == [scheduled]  # another shape
+    assert len(LIVE_IN_CATEGORY._local.default) == 2
 
 
 def test_a_list_of_values_is_compiled_once_for_each_length():
